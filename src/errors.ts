@@ -1,0 +1,66 @@
+/**
+ * Errors that cross a boundary carry their HTTP status and a stable code, the way oidc-provider's
+ * InvalidRequest/InvalidGrant do. Admin API codes follow Microsoft Graph's error names.
+ */
+
+export abstract class GuestIdpError extends Error {
+  abstract readonly status: number;
+  abstract readonly code: string;
+  /** Safe to show the caller: never holds secrets or internals. */
+  readonly expose: boolean = true;
+}
+
+export class BadRequestError extends GuestIdpError {
+  readonly status = 400;
+  readonly code = 'BadRequest';
+}
+
+export class UnauthorizedError extends GuestIdpError {
+  readonly status = 401;
+  readonly code = 'InvalidAuthenticationToken';
+}
+
+export class ForbiddenError extends GuestIdpError {
+  readonly status = 403;
+  readonly code = 'Authorization_RequestDenied';
+}
+
+export class NotFoundError extends GuestIdpError {
+  readonly status = 404;
+  readonly code = 'Request_ResourceNotFound';
+}
+
+export class ConflictError extends GuestIdpError {
+  readonly status = 409;
+  readonly code = 'Conflict';
+}
+
+export class PayloadTooLargeError extends GuestIdpError {
+  readonly status = 413;
+  readonly code = 'RequestEntityTooLarge';
+}
+
+export class UnsupportedMediaTypeError extends GuestIdpError {
+  readonly status = 415;
+  readonly code = 'UnsupportedMediaType';
+}
+
+/**
+ * The store (Redis) did not answer. Shaped so oidc-provider renders it as an OAuth
+ * `temporarily_unavailable` error with status 503 instead of a 500 server_error: it reads
+ * `statusCode`, `expose`, `message` (the OAuth error code) and `error_description`.
+ */
+export class StoreUnavailableError extends GuestIdpError {
+  readonly status = 503;
+  readonly statusCode = 503;
+  readonly code = 'ServiceUnavailable';
+  readonly error = 'temporarily_unavailable';
+  readonly error_description = 'The sign-in service cannot reach its data store right now. Try again in a moment.';
+
+  constructor(cause?: unknown) {
+    super('temporarily_unavailable', { cause });
+  }
+}
+
+/** Thrown at start-up when the environment is not usable; main prints the message and exits. */
+export class ConfigurationError extends Error {}

@@ -1,0 +1,50 @@
+/**
+ * Lifetimes and limits, named in one place. Durations are in seconds unless the name says otherwise.
+ * The two that the contract lets tests shorten (OTP_TTL_SECONDS, SESSION_TTL_SECONDS) default here
+ * and are read from the environment in config.ts.
+ */
+
+/** Email one-time passcodes are valid for 30 minutes (Entra B2B behaviour). */
+export const DEFAULT_OTP_TTL_SECONDS = 30 * 60;
+/** A guest's sign-in session lasts 24 hours from sign-in, not sliding. */
+export const DEFAULT_SESSION_TTL_SECONDS = 24 * 60 * 60;
+
+/** Token lifetimes handed to oidc-provider. */
+export const TOKEN_TTL = {
+  AccessToken: 60 * 60,
+  AuthorizationCode: 60,
+  ClientCredentials: 60 * 60,
+  IdToken: 60 * 60,
+  RefreshToken: 14 * 24 * 60 * 60,
+  /** A sign-in attempt, including a mailed code's 30 minutes and some reading time. */
+  Interaction: 60 * 60,
+  Grant: 14 * 24 * 60 * 60,
+  PushedAuthorizationRequest: 60,
+  DeviceCode: 10 * 60,
+  BackchannelAuthenticationRequest: 10 * 60,
+} as const;
+
+/**
+ * A rotated-out signing key stays in the JWKS until everything it signed has expired: ID tokens
+ * live longest among signed artifacts (access tokens are opaque). Five minutes cover clock skew.
+ */
+export const RETIRED_SIGNING_KEY_PUBLISHED_SECONDS = TOKEN_TTL.IdToken + 5 * 60;
+
+/** RSA modulus length for tenant signing keys. */
+export const RSA_MODULUS_BITS = 2048;
+
+/** Providers kept built in memory; the rest are rebuilt from the store on their next request. */
+export const PROVIDER_CACHE_SIZE = 500;
+/** How long a process trusts its copy of a tenant record before reading it again. */
+export const TENANT_CACHE_SECONDS = 5;
+
+/** Largest admin API request body. */
+export const ADMIN_BODY_LIMIT = '64kb';
+/** Minimum length of the deployment admin token in production (contract). */
+export const ADMIN_TOKEN_MIN_LENGTH = 32;
+
+/** Tenant ids that name routes or Microsoft's tenant-less endpoints, never a tenant. */
+export const RESERVED_TENANT_IDS = new Set([
+  'common', 'organizations', 'consumers', 'admin', 'healthz', 'readyz', 'metrics', 'dev', 'demo',
+  'static', 'assets', 'favicon.ico', 'robots.txt', 'interaction', 'sign-in', 'v2.0', 'oauth2',
+]);

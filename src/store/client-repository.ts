@@ -1,0 +1,102 @@
+import type { ClientAuthMethod, ResponseType } from 'oidc-provider';
+
+import type { KeyValueStore } from './key-value-store.ts';
+import type { Keys } from './keys.ts';
+import type { SecretBox } from './secret-box.ts';
+
+/** A relying party registered in a tenant, in OAuth client metadata names (RFC 7591). */
+export type RegisteredClient = {
+  client_id: string;
+  client_name: string;
+  redirect_uris: string[];
+  post_logout_redirect_uris: string[];
+  grant_types: string[];
+  response_types: ResponseType[];
+  token_endpoint_auth_method: ClientAuthMethod;
+  id_token_signed_response_alg?: 'RS256' | 'ES256';
+  /** `admin` lets the client's client-credentials tokens manage its own tenant. */
+  roles: string[];
+  client_id_issued_at: number;
+};
+
+/** Client metadata exactly as oidc-provider wants it: the record plus the plain secret. */
+export type ClientMetadata = RegisteredClient & { client_secret?: string };
+
+type StoredClient = RegisteredClient & { sealedClientSecret?: string };
+
+export class ClientRepository {
+  readonly #store: KeyValueStore;
+  readonly #keys: Keys;
+  readonly #secrets: SecretBox;
+
+  constructor(store: KeyValueStore, keys: Keys, secrets: SecretBox) {
+    this.#store = store;
+    this.#keys = keys;
+    this.#secrets = secrets;
+  }
+
+  async find(tenantId: string, clientId: string): Promise<RegisteredClient | undefined> {
+    const stored = await this.#read(tenantId, clientId);
+    if (!stored) return undefined;
+    const { sealedClientSecret: _secret, ...client } = stored;
+    return client;
+  }
+
+  /** The metadata oidc-provider authenticates the client with, secret unsealed. */
+  async findMetadata(tenantId: string, clientId: string): Promise<ClientMetadata | undefined> {
+    const stored = await this.#read(tenantId, clientId);
+    if (!stored) return undefined;
+    const { sealedClientSecret, ...client } = stored;
+    return sealedClientSecret
+      ? { ...client, client_secret: this.#secrets.open(sealedClientSecret, boundTo(tenantId, clientId)) }
+      : client;
+  }
+
+  async list(tenantId: string): Promise<RegisteredClient[]> {
+    const ids = (await this.#store.setMembers(this.#keys.clientIndex(tenantId))).sort();
+    const stored = await this.#store.getMany(ids.map((id) => this.#keys.client(tenantId, id)));
+    return stored
+      .filter((value): value is string => value !== null)
+      .map((value) => {
+        const { sealedClientSecret: _secret, ...client } = JSON.parse(value) as StoredClient;
+        return client;
+      });
+  }
+
+  /** Stores a new client; false when the id is taken. */
+  create(tenantId: string, metadata: ClientMetadata): Promise<boolean> {
+    const { client_secret: secret, ...client } = metadata;
+    const stored: StoredClient = secret
+      ? { ...client, sealedClientSecret: this.#secrets.seal(secret, boundTo(tenantId, client.client_id)) }
+      : client;
+    const key = this.#keys.client(tenantId, client.client_id);
+    return this.#store.write(
+      [
+        { type: 'set', key, value: JSON.stringify(stored) },
+        { type: 'setAdd', key: this.#keys.clientIndex(tenantId), members: [client.client_id] },
+      ],
+      { absent: [key] },
+    );
+  }
+
+  /** False when there was no such client. */
+  delete(tenantId: string, clientId: string): Promise<boolean> {
+    const key = this.#keys.client(tenantId, clientId);
+    return this.#store.write(
+      [
+        { type: 'delete', key },
+        { type: 'setRemove', key: this.#keys.clientIndex(tenantId), members: [clientId] },
+      ],
+      { present: [key] },
+    );
+  }
+
+  async #read(tenantId: string, clientId: string): Promise<StoredClient | undefined> {
+    const stored = await this.#store.get(this.#keys.client(tenantId, clientId));
+    return stored ? (JSON.parse(stored) as StoredClient) : undefined;
+  }
+}
+
+function boundTo(tenantId: string, clientId: string): string {
+  return `client-secret:${tenantId}:${clientId}`;
+}

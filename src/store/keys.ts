@@ -1,0 +1,34 @@
+/**
+ * Every key name in one place. Layout: `<namespace>:{<slot>}:<what>`.
+ *
+ * The `{...}` part is a Redis Cluster hash tag: keys that share it live in one slot, so the
+ * multi-key scripts in redis-store.ts work on a cluster. Deployment-wide records (tenants and their
+ * domain claims) share the tag `{_deployment}`; everything of one tenant shares `{<tenantId>}`.
+ * Tenant ids cannot contain `_`, so the two never collide.
+ */
+export class Keys {
+  readonly namespace: string;
+
+  constructor(namespace = 'gi') {
+    this.namespace = namespace;
+  }
+
+  // deployment-wide
+  tenantIndex(): string { return `${this.namespace}:{_deployment}:tenants`; }
+  tenant(tenantId: string): string { return `${this.namespace}:{_deployment}:tenant:${tenantId}`; }
+  domainClaim(domain: string): string { return `${this.namespace}:{_deployment}:domain:${domain}`; }
+
+  // one tenant
+  tenantPrefix(tenantId: string): string { return `${this.namespace}:{${tenantId}}:`; }
+  signingKeys(tenantId: string): string { return `${this.tenantPrefix(tenantId)}signing-keys`; }
+  client(tenantId: string, clientId: string): string { return `${this.tenantPrefix(tenantId)}client:${clientId}`; }
+  clientIndex(tenantId: string): string { return `${this.tenantPrefix(tenantId)}clients`; }
+
+  // oidc-provider models of one tenant
+  oidcModel(tenantId: string, model: string, id: string): string { return `${this.tenantPrefix(tenantId)}${model}:${id}`; }
+  grantTokens(tenantId: string, grantId: string): string { return `${this.tenantPrefix(tenantId)}grant-tokens:${grantId}`; }
+  sessionByUid(tenantId: string, uid: string): string { return `${this.tenantPrefix(tenantId)}session-uid:${uid}`; }
+  deviceCodeByUserCode(tenantId: string, userCode: string): string { return `${this.tenantPrefix(tenantId)}user-code:${userCode}`; }
+  /** Sessions and grants of one account, so deleting a guest can revoke them at once. */
+  accountArtifacts(tenantId: string, accountId: string): string { return `${this.tenantPrefix(tenantId)}account-artifacts:${accountId}`; }
+}
