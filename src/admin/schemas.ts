@@ -1,0 +1,88 @@
+import { z } from 'zod';
+
+import { CLIENT_ROLES } from '../tenants/provider-configuration.ts';
+import { isValidDomain, isValidTenantId } from '../tenants/tenant.ts';
+
+/**
+ * The admin API's request bodies. Objects are strict: an unknown field is a 400, so a typo never
+ * silently does nothing.
+ */
+
+const displayName = z.string().trim().min(1, 'must not be empty').max(256, 'must be at most 256 characters');
+
+export const tenantId = z.string().refine(isValidTenantId, {
+  message: 'must be a lower-case slug (a-z, 0-9 and inner hyphens, at most 63 characters) or a UUID, and not a reserved name such as common',
+});
+
+const verifiedDomain = z.string().transform((domain) => domain.trim().toLowerCase()).refine(isValidDomain, {
+  message: 'must be a DNS domain name such as contoso.com',
+});
+
+const verifiedDomains = z.array(verifiedDomain).max(50, 'at most 50 verified domains');
+
+export const createTenantBody = z.strictObject({
+  id: tenantId.optional(),
+  displayName,
+  verifiedDomains: verifiedDomains.optional(),
+});
+
+export const updateTenantBody = z.strictObject({
+  displayName: displayName.optional(),
+  verifiedDomains: verifiedDomains.optional(),
+}).refine((body) => Object.keys(body).length > 0, { message: 'give at least one of displayName, verifiedDomains' });
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** https anywhere; http only on loopback (native and development apps); never a fragment. */
+export function isAcceptableRedirectUri(value: string): boolean {
+  const url = URL.parse(value);
+  if (!url || url.hash || url.username || url.password) return false;
+  if (url.protocol === 'https:') return true;
+  return url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname);
+}
+
+const redirectUri = z.string().max(2048).refine(isAcceptableRedirectUri, {
+  message: 'must be an https URL (http only for localhost) without a fragment',
+});
+
+export const GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials'] as const;
+export const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'none'] as const;
+
+export const createClientBody = z.strictObject({
+  client_name: displayName,
+  redirect_uris: z.array(redirectUri).max(20).default([]),
+  post_logout_redirect_uris: z.array(redirectUri).max(20).default([]),
+  grant_types: z.array(z.enum(GRANT_TYPES)).min(1).default(['authorization_code', 'refresh_token']),
+  token_endpoint_auth_method: z.enum(CLIENT_AUTH_METHODS).default('client_secret_basic'),
+  id_token_signed_response_alg: z.enum(['RS256', 'ES256']).optional(),
+  roles: z.array(z.enum(CLIENT_ROLES)).default([]),
+}).superRefine((client, issues) => {
+  const grants = new Set(client.grant_types);
+  if (grants.has('authorization_code') && client.redirect_uris.length === 0) {
+    issues.addIssue({ code: 'custom', path: ['redirect_uris'], message: 'at least one is needed for the authorization_code grant' });
+  }
+  if (grants.has('refresh_token') && !grants.has('authorization_code')) {
+    issues.addIssue({ code: 'custom', path: ['grant_types'], message: 'refresh_token goes with authorization_code' });
+  }
+  if (grants.has('client_credentials') && client.token_endpoint_auth_method === 'none') {
+    issues.addIssue({ code: 'custom', path: ['token_endpoint_auth_method'], message: 'a client_credentials client must authenticate (not none)' });
+  }
+  if (client.roles.includes('admin') && !grants.has('client_credentials')) {
+    issues.addIssue({ code: 'custom', path: ['roles'], message: 'the admin role needs the client_credentials grant' });
+  }
+});
+
+export type CreateTenantBody = z.infer<typeof createTenantBody>;
+export type UpdateTenantBody = z.infer<typeof updateTenantBody>;
+export type CreateClientBody = z.infer<typeof createClientBody>;
+
+/** One readable sentence naming each bad field, for the 400's message. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => {
+      const field = issue.path.join('.');
+      if (issue.code === 'unrecognized_keys') return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`;
+      return field ? `${field}: ${issue.message}` : issue.message;
+    })
+    .join('; ');
+}

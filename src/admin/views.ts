@@ -1,0 +1,17 @@
+import type { RegisteredClient } from '../store/client-repository.ts';
+import { issuerOf, type Tenant } from '../tenants/tenant.ts';
+
+/** What the admin API shows of a tenant: the record without internals, plus its issuer. */
+export function tenantView(tenant: Tenant, baseUrl: string) {
+  return {
+    id: tenant.id,
+    displayName: tenant.displayName,
+    verifiedDomains: tenant.verifiedDomains,
+    issuer: issuerOf(baseUrl, tenant.id),
+    createdDateTime: tenant.createdDateTime,
+  };
+}
+
+export function clientView(client: RegisteredClient) {
+  return client;
+}

@@ -1,0 +1,105 @@
+import { join } from 'node:path';
+
+import Router from '@koa/router';
+import Koa from 'koa';
+import type { FindAccount } from 'oidc-provider';
+import type { Logger } from 'pino';
+
+import { adminRoutes } from './admin/admin-routes.ts';
+import type { Config } from './config.ts';
+import { liveness, readiness } from './ops/health.ts';
+import { Metrics, metricsEndpoint } from './ops/metrics.ts';
+import { requestLog } from './ops/request-log.ts';
+import { requireAdmin } from './admin/admin-auth.ts';
+import { adminErrors } from './admin/admin-errors.ts';
+import { ClientRepository } from './store/client-repository.ts';
+import type { KeyValueStore } from './store/key-value-store.ts';
+import { Keys } from './store/keys.ts';
+import { SecretBox } from './store/secret-box.ts';
+import { SigningKeyRepository } from './store/signing-key-repository.ts';
+import { TenantRepository } from './store/tenant-repository.ts';
+import { ProviderCache } from './tenants/provider-cache.ts';
+import { TenantDirectory } from './tenants/tenant-directory.ts';
+import { signInToOrganization, tenantRequired, tenantRoutes } from './tenants/tenant-routes.ts';
+import { TenantService } from './tenants/tenant-service.ts';
+import { Pages } from './web/pages.ts';
+import { securityHeaders } from './web/security-headers.ts';
+import { staticFiles } from './web/static-files.ts';
+import { unhandledErrors } from './web/unhandled-errors.ts';
+
+export interface AppOptions {
+  config: Config;
+  store: KeyValueStore;
+  log: Logger;
+  /** First part of every store key; tests give each run its own. */
+  keyNamespace?: string;
+}
+
+/** The pieces of a running guest-idp, for main.ts, the dev seed and tests. */
+export interface GuestIdp {
+  app: Koa;
+  config: Config;
+  store: KeyValueStore;
+  keys: Keys;
+  tenants: TenantService;
+  clients: ClientRepository;
+  providers: ProviderCache;
+  metrics: Metrics;
+}
+
+const INTERACTIONS_DIRECTORY = join(import.meta.dirname, '..', 'interactions');
+
+/** Builds the Koa app and everything it needs; opening and closing the store is the caller's. */
+export function createApp({ config, store, log, keyNamespace }: AppOptions): GuestIdp {
+  const keys = new Keys(keyNamespace);
+  const secrets = new SecretBox(config.keyEncryptionKey);
+  const pages = new Pages(INTERACTIONS_DIRECTORY);
+  const metrics = new Metrics();
+
+  const tenantRepository = new TenantRepository(store, keys);
+  const clients = new ClientRepository(store, keys, secrets);
+  const directory = new TenantDirectory(tenantRepository);
+  const tenants = new TenantService(tenantRepository, new SigningKeyRepository(store, keys, secrets), (tenant) => {
+    directory.forget(tenant);
+    providers.evict(tenant.id);
+  });
+
+  // Guests arrive with the sign-in flow; until then no account exists.
+  const findAccount: FindAccount = async () => undefined;
+
+  const providers: ProviderCache = new ProviderCache(
+    { config, store, keys, clients, pages, findAccount },
+    (tenantId) => tenants.signingKeys(tenantId),
+    ({ provider, tenant }) => {
+      metrics.providersBuilt.inc();
+      metrics.providersCached.set(providers.size);
+      provider.on('server_error', (_ctx, error) => log.error({ err: error, tenant: tenant.id }, 'oidc-provider server error'));
+      provider.on('access_token.issued', () => metrics.oidcEvents.inc({ event: 'access_token.issued' }));
+      provider.on('client_credentials.issued', () => metrics.oidcEvents.inc({ event: 'client_credentials.issued' }));
+      provider.on('grant.revoked', () => metrics.oidcEvents.inc({ event: 'grant.revoked' }));
+    },
+    config.providerCacheSize,
+  );
+
+  const ops = new Router();
+  ops.get('/healthz', liveness());
+  ops.get('/readyz', readiness(store));
+  ops.get('/metrics', adminErrors(log), requireAdmin(config.adminToken), metricsEndpoint(metrics));
+  ops.get('/sign-in-to-organization', signInToOrganization(directory, pages, config.baseUrl));
+
+  const admin = adminRoutes({ config, log, tenants, clients, providers });
+
+  const app = new Koa({ proxy: config.trustProxy });
+  app.keys = config.cookieKeys;
+  app.silent = true;
+  app.use(requestLog(log, metrics));
+  app.use(unhandledErrors(pages, log));
+  app.use(securityHeaders(config.baseUrl));
+  app.use(staticFiles(join(INTERACTIONS_DIRECTORY, 'static')));
+  app.use(ops.routes());
+  app.use(admin.routes());
+  app.use(tenantRoutes({ directory, providers, pages, baseUrl: config.baseUrl, trustProxy: config.trustProxy }));
+  app.use(tenantRequired(pages, config.baseUrl));
+
+  return { app, config, store, keys, tenants, clients, providers, metrics };
+}

@@ -1,0 +1,89 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+import { LRUCache } from 'lru-cache';
+import { Provider } from 'oidc-provider';
+
+import { PROVIDER_CACHE_SIZE } from '../limits.ts';
+import { jwksForProvider, type SigningKey } from './signing-keys.ts';
+import { providerConfiguration, type ProviderDependencies } from './provider-configuration.ts';
+import { issuerOf, type Tenant } from './tenant.ts';
+
+export interface TenantProvider {
+  tenant: Tenant;
+  provider: Provider;
+  /** oidc-provider's request handler (a Koa app's callback). */
+  handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+}
+
+interface Entry {
+  revision: number;
+  /** Rebuild after this (epoch ms): a retired key's publication ends then. */
+  validUntil: number;
+  built: Promise<TenantProvider>;
+}
+
+/**
+ * One oidc-provider instance per tenant, built on first use and kept in a bounded LRU. A Provider
+ * holds no state of its own (sessions, tokens, clients and keys are in the store), so evicting one
+ * loses nothing: the next request builds it again. A tenant whose revision changed (keys rotated,
+ * domains edited) gets a fresh Provider.
+ */
+export class ProviderCache {
+  readonly #entries: LRUCache<string, Entry>;
+  readonly #dependencies: ProviderDependencies;
+  readonly #signingKeys: (tenantId: string) => Promise<SigningKey[]>;
+  readonly #onBuilt: (tenantProvider: TenantProvider) => void;
+
+  constructor(
+    dependencies: ProviderDependencies,
+    signingKeys: (tenantId: string) => Promise<SigningKey[]>,
+    onBuilt: (tenantProvider: TenantProvider) => void = () => {},
+    maxProviders = PROVIDER_CACHE_SIZE,
+  ) {
+    this.#dependencies = dependencies;
+    this.#signingKeys = signingKeys;
+    this.#onBuilt = onBuilt;
+    this.#entries = new LRUCache({ max: maxProviders });
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  get(tenant: Tenant): Promise<TenantProvider> {
+    const entry = this.#entries.get(tenant.id);
+    if (entry && entry.revision === tenant.revision && entry.validUntil > Date.now()) return entry.built;
+
+    const built = this.#build(tenant);
+    const fresh: Entry = { revision: tenant.revision, validUntil: Infinity, built };
+    this.#entries.set(tenant.id, fresh);
+    // A failed build (store down) must not stick: the next request tries again.
+    built.catch(() => {
+      if (this.#entries.get(tenant.id) === fresh) this.#entries.delete(tenant.id);
+    });
+    return built;
+  }
+
+  evict(tenantId: string): void {
+    this.#entries.delete(tenantId);
+  }
+
+  async #build(tenant: Tenant): Promise<TenantProvider> {
+    const keys = await this.#signingKeys(tenant.id);
+    const now = new Date();
+    const provider = new Provider(
+      issuerOf(this.#dependencies.config.baseUrl, tenant.id),
+      providerConfiguration(tenant, jwksForProvider(keys, now), this.#dependencies),
+    );
+    // Host and scheme come from BASE_URL: mount-provider.ts sets the forwarded headers itself.
+    provider.proxy = true;
+    const retiredUntil = keys
+      .filter((key) => key.status === 'retired' && key.publishedUntil)
+      .map((key) => Date.parse(key.publishedUntil as string));
+    const entry = this.#entries.get(tenant.id);
+    if (entry && retiredUntil.length > 0) entry.validUntil = Math.min(...retiredUntil);
+    const tenantProvider: TenantProvider = { tenant, provider, handle: provider.callback() as TenantProvider['handle'] };
+    this.#onBuilt(tenantProvider);
+    return tenantProvider;
+  }
+}

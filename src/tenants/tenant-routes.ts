@@ -1,0 +1,142 @@
+import type { Context, Middleware } from 'koa';
+
+import type { Pages } from '../web/pages.ts';
+import { prefersHtml } from '../web/prefers-html.ts';
+import { runTenantProvider } from './mount-provider.ts';
+import type { ProviderCache, TenantProvider } from './provider-cache.ts';
+import type { Tenant } from './tenant.ts';
+import type { TenantDirectory } from './tenant-directory.ts';
+
+/** `/{tenant}/v2.0/...`: the tenant's issuer and everything under it. */
+const TENANT_PATH = /^\/([^/]+)\/v2\.0(\/.*)?$/;
+/** RFC 8414 metadata location for an issuer with a path. */
+const OAUTH_METADATA_PATH = /^\/\.well-known\/oauth-authorization-server\/([^/]+)\/v2\.0\/?$/;
+/** Microsoft's tenant-less endpoints: guests cannot sign in without tenant context. */
+const TENANTLESS_PATH = /^\/(common|organizations|consumers)(?=\/|$)/i;
+
+export interface TenantState {
+  tenant: Tenant;
+  tenantProvider: TenantProvider;
+  /** The path after `/{tenant}/v2.0`, starting with `/`. */
+  pathAfterPrefix: string;
+}
+
+export interface TenantRouteOptions {
+  directory: TenantDirectory;
+  providers: ProviderCache;
+  pages: Pages;
+  baseUrl: string;
+  trustProxy: boolean;
+  /** Our own pages under the tenant prefix (the sign-in interaction); runs before oidc-provider. */
+  tenantPages?: Middleware<TenantState>;
+}
+
+/**
+ * Routes every tenant URL: resolves the tenant (id or verified domain), then lets our own tenant
+ * pages answer or hands the request to that tenant's oidc-provider. Unknown tenants get a 404,
+ * tenant-less paths an explanation that a tenant-specific link is needed.
+ */
+export function tenantRoutes(options: TenantRouteOptions): Middleware {
+  const { directory, providers, pages, trustProxy } = options;
+  const baseUrl = new URL(options.baseUrl);
+
+  async function serveTenant(ctx: Context, tenantName: string, pathAfterPrefix: string): Promise<void> {
+    const tenant = await resolve(directory, tenantName);
+    if (!tenant) {
+      unknownTenant(ctx, pages, tenantName);
+      return;
+    }
+    const tenantProvider = await providers.get(tenant);
+    const state: TenantState = { tenant, tenantProvider, pathAfterPrefix };
+    Object.assign(ctx.state, state);
+    if (options.tenantPages) {
+      // Koa's convention: a middleware that calls next() did not handle the request.
+      let handledByPages = true;
+      await options.tenantPages(ctx as never, async () => { handledByPages = false; });
+      if (handledByPages) return;
+    }
+    await runTenantProvider(ctx, tenantProvider, pathAfterPrefix, baseUrl, trustProxy);
+  }
+
+  return async (ctx, next) => {
+    const metadata = OAUTH_METADATA_PATH.exec(ctx.path);
+    if (metadata) return serveTenant(ctx, metadata[1] as string, '/.well-known/openid-configuration');
+
+    const tenantPath = TENANT_PATH.exec(ctx.path);
+    if (tenantPath && !TENANTLESS_PATH.test(ctx.path)) {
+      return serveTenant(ctx, tenantPath[1] as string, tenantPath[2] ?? '/');
+    }
+    return next();
+  };
+}
+
+/**
+ * `/common/...`, `/organizations/...`, `/consumers/...` and any other path without a tenant.
+ * Browsers get a page that can take them to an organization's own URL; API callers get JSON.
+ */
+export function tenantRequired(pages: Pages, baseUrl: string): Middleware {
+  return (ctx) => {
+    const description = `This address has no tenant in it. Guests sign in through tenant-specific links: use ${baseUrl}/{tenant}/v2.0, where {tenant} is the organization's tenant id or verified domain.`;
+    if (prefersHtml(ctx)) {
+      const continuable = TENANTLESS_PATH.test(ctx.path) && ctx.path.split('/').length > 2;
+      pages.send(ctx, 'tenant-required', {
+        title: 'Use your organization’s sign-in link',
+        exampleUrl: `${baseUrl}/contoso.com/v2.0`,
+        path: continuable ? ctx.url : '',
+      }, 400);
+      return;
+    }
+    ctx.status = 400;
+    ctx.body = { error: 'invalid_request', error_description: description };
+  };
+}
+
+/**
+ * The form on the tenant-required page: finds the organization by id or verified domain and sends
+ * the browser to the same request at that tenant. Only tenant-less paths are rewritten, so this can
+ * never redirect off the site.
+ */
+export function signInToOrganization(directory: TenantDirectory, pages: Pages, baseUrl: string): Middleware {
+  return async (ctx) => {
+    const organization = String(ctx.query.organization ?? '').trim().toLowerCase();
+    const path = String(ctx.query.path ?? '');
+    const tenant = organization ? await resolve(directory, organization) : undefined;
+    const tenantless = TENANTLESS_PATH.exec(path);
+    if (!tenant || !tenantless) {
+      pages.send(ctx, 'tenant-required', {
+        title: 'Use your organization’s sign-in link',
+        exampleUrl: `${baseUrl}/contoso.com/v2.0`,
+        path: tenantless ? path : '',
+        organization,
+        problem: tenant ? undefined : `We could not find an organization called “${organization}”. Check the spelling, or use the link from your invitation.`,
+      }, tenant ? 400 : 404);
+      return;
+    }
+    ctx.redirect(`/${tenant.id}${path.slice(tenantless[0].length)}`);
+  };
+}
+
+function unknownTenant(ctx: Context, pages: Pages, tenantName: string): void {
+  const description = `Tenant '${tenantName}' was not found. Check the tenant id or verified domain in the URL.`;
+  if (prefersHtml(ctx)) {
+    pages.send(ctx, 'error', {
+      title: 'We could not find that organization',
+      message: `There is no organization called “${tenantName}” here.`,
+      hint: 'Check the link you followed. If it came from an invitation, ask the person who invited you for a new one.',
+      reference: 'invalid_tenant',
+    }, 404);
+    return;
+  }
+  ctx.status = 404;
+  ctx.body = { error: 'invalid_tenant', error_description: description };
+}
+
+async function resolve(directory: TenantDirectory, name: string): Promise<Tenant | undefined> {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(name);
+  } catch {
+    return undefined;
+  }
+  return directory.resolve(decoded);
+}

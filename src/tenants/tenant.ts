@@ -1,0 +1,42 @@
+import { RESERVED_TENANT_IDS } from '../limits.ts';
+
+/** An organization using guest-idp: its own issuer, keys, clients and guests. */
+export interface Tenant {
+  /** Lower-case slug or UUID; the path segment of its issuer. */
+  id: string;
+  displayName: string;
+  /** Lower-case DNS names that may stand in for the id in any URL, and that mark its members' addresses. */
+  verifiedDomains: string[];
+  createdDateTime: string;
+  /**
+   * Grows whenever something a built Provider depends on changes (signing keys, domains), so every
+   * process notices it must rebuild that tenant's Provider.
+   */
+  revision: number;
+}
+
+const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+const DOMAIN_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+export function isValidTenantId(id: string): boolean {
+  return SLUG.test(id) && !RESERVED_TENANT_IDS.has(id);
+}
+
+/** A DNS name with at least two labels; the last one alphabetic (so it cannot be mistaken for an id). */
+export function isValidDomain(domain: string): boolean {
+  if (domain.length > 253) return false;
+  const labels = domain.split('.');
+  return labels.length >= 2
+    && labels.every((label) => DOMAIN_LABEL.test(label))
+    && /^[a-z]{2,63}$/.test(labels[labels.length - 1] as string);
+}
+
+export function issuerOf(baseUrl: string, tenantId: string): string {
+  return `${baseUrl}/${tenantId}/v2.0`;
+}
+
+/** The domain part of an email address, lower-cased; undefined when there is none. */
+export function domainOf(email: string): string | undefined {
+  const at = email.lastIndexOf('@');
+  return at > 0 ? email.slice(at + 1).toLowerCase() : undefined;
+}
