@@ -35,8 +35,11 @@ export const RSA_MODULUS_BITS = 2048;
 
 /** Providers kept built in memory; the rest are rebuilt from the store on their next request. */
 export const PROVIDER_CACHE_SIZE = 500;
-/** How long a process trusts its copy of a tenant record before reading it again. */
-export const TENANT_CACHE_SECONDS = 5;
+/**
+ * How long a process trusts its copy of a tenant or client record before reading it again. A
+ * change made through this process applies at once; other processes follow within this time.
+ */
+export const RECORD_CACHE_SECONDS = 5;
 
 /** Largest admin API request body. */
 export const ADMIN_BODY_LIMIT = '64kb';

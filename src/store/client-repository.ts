@@ -1,5 +1,7 @@
+import { LRUCache } from 'lru-cache';
 import type { ClientAuthMethod, ResponseType } from 'oidc-provider';
 
+import { RECORD_CACHE_SECONDS } from '../limits.ts';
 import type { KeyValueStore } from './key-value-store.ts';
 import type { Keys } from './keys.ts';
 import type { SecretBox } from './secret-box.ts';
@@ -24,10 +26,20 @@ export type ClientMetadata = RegisteredClient & { client_secret?: string };
 
 type StoredClient = RegisteredClient & { sealedClientSecret?: string };
 
+/** Most client records a process keeps unsealed at once. */
+const MAX_CACHED_CLIENTS = 10_000;
+
 export class ClientRepository {
   readonly #store: KeyValueStore;
   readonly #keys: Keys;
   readonly #secrets: SecretBox;
+  /**
+   * oidc-provider looks the client up on every token, introspection and authorization request.
+   * Reading and unsealing it each time was the largest cost of a client-credentials token, so a
+   * process keeps it for a few seconds; a delete here forgets it at once, other processes follow
+   * within RECORD_CACHE_SECONDS.
+   */
+  readonly #metadataCache = new LRUCache<string, ClientMetadata>({ max: MAX_CACHED_CLIENTS, ttl: RECORD_CACHE_SECONDS * 1000 });
 
   constructor(store: KeyValueStore, keys: Keys, secrets: SecretBox) {
     this.#store = store;
@@ -44,12 +56,17 @@ export class ClientRepository {
 
   /** The metadata oidc-provider authenticates the client with, secret unsealed. */
   async findMetadata(tenantId: string, clientId: string): Promise<ClientMetadata | undefined> {
+    const cacheKey = `${tenantId}\n${clientId}`;
+    const cached = this.#metadataCache.get(cacheKey);
+    if (cached) return cached;
     const stored = await this.#read(tenantId, clientId);
     if (!stored) return undefined;
     const { sealedClientSecret, ...client } = stored;
-    return sealedClientSecret
+    const metadata = sealedClientSecret
       ? { ...client, client_secret: this.#secrets.open(sealedClientSecret, boundTo(tenantId, clientId)) }
       : client;
+    this.#metadataCache.set(cacheKey, metadata);
+    return metadata;
   }
 
   async list(tenantId: string): Promise<RegisteredClient[]> {
@@ -82,6 +99,7 @@ export class ClientRepository {
   /** False when there was no such client. */
   delete(tenantId: string, clientId: string): Promise<boolean> {
     const key = this.#keys.client(tenantId, clientId);
+    this.#metadataCache.delete(`${tenantId}\n${clientId}`);
     return this.#store.write(
       [
         { type: 'delete', key },

@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
 
-import { TENANT_CACHE_SECONDS } from '../limits.ts';
+import { RECORD_CACHE_SECONDS } from '../limits.ts';
 import type { TenantRepository } from '../store/tenant-repository.ts';
 import { isValidDomain, isValidTenantId, type Tenant } from './tenant.ts';
 
@@ -9,13 +9,13 @@ const MAX_CACHED_LOOKUPS = 10_000;
 
 /**
  * Finds the tenant a URL names, by id or by verified domain. A process keeps what it found for a
- * few seconds (TENANT_CACHE_SECONDS) so a sign-in does not pay a store round trip per request;
+ * few seconds (RECORD_CACHE_SECONDS) so a sign-in does not pay a store round trip per request;
  * writes through TenantService forget the entry at once in this process, other processes follow
  * within those seconds. Misses are not remembered: a tenant created elsewhere works immediately.
  */
 export class TenantDirectory {
   readonly #tenants: TenantRepository;
-  readonly #cache = new LRUCache<string, Tenant>({ max: MAX_CACHED_LOOKUPS, ttl: TENANT_CACHE_SECONDS * 1000 });
+  readonly #cache = new LRUCache<string, Tenant>({ max: MAX_CACHED_LOOKUPS, ttl: RECORD_CACHE_SECONDS * 1000 });
 
   constructor(tenants: TenantRepository) {
     this.#tenants = tenants;
