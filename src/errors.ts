@@ -45,6 +45,12 @@ export class UnsupportedMediaTypeError extends GuestIdpError {
   readonly code = 'UnsupportedMediaType';
 }
 
+/** A dependency other than the store (the mail server) failed; nothing was changed. */
+export class ServiceUnavailableError extends GuestIdpError {
+  readonly status = 503;
+  readonly code = 'ServiceUnavailable';
+}
+
 /**
  * The store (Redis) did not answer. Shaped so oidc-provider renders it as an OAuth
  * `temporarily_unavailable` error with status 503 instead of a 500 server_error: it reads

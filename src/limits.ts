@@ -9,6 +9,26 @@ export const DEFAULT_OTP_TTL_SECONDS = 30 * 60;
 /** A guest's sign-in session lasts 24 hours from sign-in, not sliding. */
 export const DEFAULT_SESSION_TTL_SECONDS = 24 * 60 * 60;
 
+/** Email one-time passcodes: 8 digits, at most 5 tries each. */
+export const PASSCODE_DIGITS = 8;
+export const PASSCODE_MAX_ATTEMPTS = 5;
+/**
+ * Wrong codes per tenant and address within a window before a lock-out that lasts until the
+ * window ends. New codes do not reset it; a successful sign-in does (NIST SP 800-63B-4 throttling).
+ */
+export const PASSCODE_FAILURE_LIMIT = { points: 10, durationSeconds: 15 * 60 };
+/** Codes mailed per tenant and address, and per client IP. */
+export const PASSCODE_SEND_LIMIT_PER_ADDRESS = { points: 5, durationSeconds: 15 * 60 };
+export const PASSCODE_SEND_LIMIT_PER_IP = { points: 30, durationSeconds: 15 * 60 };
+/** A new code for the same sign-in only after this long, while the last one still works. */
+export const PASSCODE_RESEND_COOLDOWN_SECONDS = 30;
+
+/** An invitation link works until it is redeemed, or for this long. */
+export const INVITATION_TICKET_TTL_SECONDS = 90 * 24 * 60 * 60;
+
+/** Largest sign-in form body. */
+export const FORM_BODY_LIMIT = '16kb';
+
 /** Token lifetimes handed to oidc-provider. */
 export const TOKEN_TTL = {
   AccessToken: 60 * 60,

@@ -1,3 +1,5 @@
+import type { RateLimiter, RateLimitRule } from './rate-limiter.ts';
+
 /**
  * The one small port everything persistent goes through. Two implementations: Redis (production,
  * tests) and memory (the embedded default of `npm start`). Both must behave the same; the adapter
@@ -52,6 +54,13 @@ export interface KeyValueStore {
   deleteSetAndMembers(setKey: string): Promise<void>;
   /** Returns the value and deletes the key, atomically: single-use tickets. */
   getAndDelete(key: string): Promise<string | null>;
+  /**
+   * Adds 1 to a field of an existing hash and returns the whole hash after it, atomically; null
+   * (and nothing written) when the hash does not exist. Counts attempts on a passcode.
+   */
+  hashIncrement(key: string, field: string): Promise<Record<string, string> | null>;
+  /** A rate limiter over this store; `keyPrefix` namespaces its counters. */
+  rateLimiter(keyPrefix: string, rule: RateLimitRule): RateLimiter;
   /** Deletes every key that starts with prefix; for purging a deleted tenant. Returns how many. */
   deleteByPrefix(prefix: string): Promise<number>;
 

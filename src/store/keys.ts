@@ -17,12 +17,31 @@ export class Keys {
   tenantIndex(): string { return `${this.namespace}:{_deployment}:tenants`; }
   tenant(tenantId: string): string { return `${this.namespace}:{_deployment}:tenant:${tenantId}`; }
   domainClaim(domain: string): string { return `${this.namespace}:{_deployment}:domain:${domain}`; }
+  /**
+   * Prefix of a rate limiter's counters. No hash tag: every counter is a single-key operation, so
+   * on a cluster they may spread over all shards. Limiters append tenant and a hash, never an address.
+   */
+  rateLimit(name: string): string { return `${this.namespace}:limit:${name}`; }
 
   // one tenant
   tenantPrefix(tenantId: string): string { return `${this.namespace}:{${tenantId}}:`; }
   signingKeys(tenantId: string): string { return `${this.tenantPrefix(tenantId)}signing-keys`; }
   client(tenantId: string, clientId: string): string { return `${this.tenantPrefix(tenantId)}client:${clientId}`; }
   clientIndex(tenantId: string): string { return `${this.tenantPrefix(tenantId)}clients`; }
+
+  // users and invitations of one tenant
+  user(tenantId: string, userId: string): string { return `${this.tenantPrefix(tenantId)}user:${userId}`; }
+  userByMail(tenantId: string, mail: string): string { return `${this.tenantPrefix(tenantId)}user-by-mail:${mail}`; }
+  /** Sorted by creation time, for listing. */
+  userIndex(tenantId: string): string { return `${this.tenantPrefix(tenantId)}users`; }
+  /** Keyed by the ticket's hash: the ticket itself is a secret in a link. */
+  redeemTicket(tenantId: string, ticketHash: string): string { return `${this.tenantPrefix(tenantId)}redeem-ticket:${ticketHash}`; }
+  userTickets(tenantId: string, userId: string): string { return `${this.tenantPrefix(tenantId)}user-tickets:${userId}`; }
+
+  // one sign-in attempt (an oidc-provider interaction uid)
+  signInState(tenantId: string, uid: string): string { return `${this.tenantPrefix(tenantId)}sign-in:${uid}`; }
+  passcode(tenantId: string, uid: string): string { return `${this.tenantPrefix(tenantId)}passcode:${uid}`; }
+  redemption(tenantId: string, state: string): string { return `${this.tenantPrefix(tenantId)}redemption:${state}`; }
 
   // oidc-provider models of one tenant
   oidcModel(tenantId: string, model: string, id: string): string { return `${this.tenantPrefix(tenantId)}${model}:${id}`; }

@@ -1,4 +1,7 @@
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+
 import type { KeyValueStore, SortedSetPage, Write, WriteConditions } from './key-value-store.ts';
+import { RateLimiter, type RateLimitRule } from './rate-limiter.ts';
 
 /**
  * The embedded store for `npm start` without REDIS_URL: Redis semantics (strings, hashes, sets,
@@ -86,6 +89,19 @@ export class MemoryStore implements KeyValueStore {
     const value = await this.get(key);
     if (value !== null) this.#entries.delete(key);
     return value;
+  }
+
+  async hashIncrement(key: string, field: string): Promise<Record<string, string> | null> {
+    const value = this.#read(key);
+    if (value?.kind !== 'hash') return null;
+    value.data.set(field, String(Number(value.data.get(field) ?? 0) + 1));
+    return Object.fromEntries(value.data);
+  }
+
+  rateLimiter(keyPrefix: string, rule: RateLimitRule): RateLimiter {
+    return new RateLimiter(new RateLimiterMemory({
+      keyPrefix, points: rule.points, duration: rule.durationSeconds, blockDuration: rule.blockSeconds ?? 0,
+    }));
   }
 
   async deleteByPrefix(prefix: string): Promise<number> {

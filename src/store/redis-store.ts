@@ -1,7 +1,9 @@
 import { Cluster, Redis, ReplyError } from 'ioredis';
+import { RateLimiterRedis } from 'rate-limiter-flexible';
 
 import { StoreUnavailableError } from '../errors.ts';
 import type { KeyValueStore, SortedSetPage, Write, WriteConditions } from './key-value-store.ts';
+import { RateLimiter, type RateLimitRule } from './rate-limiter.ts';
 
 /**
  * The production store. Composite operations run as Lua scripts so they are atomic and cost one
@@ -61,9 +63,16 @@ redis.call('DEL', KEYS[1])
 return 1
 `;
 
+const HASH_INCREMENT_SCRIPT = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return nil end
+redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
+return redis.call('HGETALL', KEYS[1])
+`;
+
 interface Scripts {
   guestIdpWrite(keyCount: number, ...keysAndSpec: string[]): Promise<number>;
   guestIdpDeleteSetAndMembers(keyCount: number, setKey: string): Promise<number>;
+  guestIdpHashIncrement(keyCount: number, key: string, field: string): Promise<string[] | null>;
 }
 
 type Client = Redis | Cluster;
@@ -77,6 +86,7 @@ export class RedisStore implements KeyValueStore {
     this.#client = client;
     client.defineCommand('guestIdpWrite', { lua: WRITE_SCRIPT });
     client.defineCommand('guestIdpDeleteSetAndMembers', { lua: DELETE_SET_AND_MEMBERS_SCRIPT });
+    client.defineCommand('guestIdpHashIncrement', { lua: HASH_INCREMENT_SCRIPT });
     this.#scripts = client as unknown as Scripts;
   }
 
@@ -162,6 +172,25 @@ export class RedisStore implements KeyValueStore {
 
   getAndDelete(key: string): Promise<string | null> {
     return this.#call(() => this.#client.getdel(key));
+  }
+
+  async hashIncrement(key: string, field: string): Promise<Record<string, string> | null> {
+    const flat = await this.#call(() => this.#scripts.guestIdpHashIncrement(1, key, field));
+    if (!flat) return null;
+    const fields: Record<string, string> = {};
+    for (let index = 0; index < flat.length; index += 2) fields[flat[index] as string] = flat[index + 1] as string;
+    return fields;
+  }
+
+  rateLimiter(keyPrefix: string, rule: RateLimitRule): RateLimiter {
+    return new RateLimiter(new RateLimiterRedis({
+      storeClient: this.#client,
+      rejectIfRedisNotReady: true,
+      keyPrefix,
+      points: rule.points,
+      duration: rule.durationSeconds,
+      blockDuration: rule.blockSeconds ?? 0,
+    }));
   }
 
   async deleteByPrefix(prefix: string): Promise<number> {

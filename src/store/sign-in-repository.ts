@@ -1,0 +1,95 @@
+import type { KeyValueStore } from './key-value-store.ts';
+import type { Keys } from './keys.ts';
+
+/** What our pages remember about one sign-in attempt (one oidc-provider interaction). */
+export interface SignInState {
+  /** Synchronizer token every form of this sign-in must send back. */
+  csrfToken: string;
+  /** The address the guest entered (or that login_hint / the invitation gave). */
+  email?: string;
+  /** The address may not be changed: redemption of an invitation for it. */
+  emailLocked?: boolean;
+  /** Epoch seconds of the last code sent in this sign-in. */
+  passcodeSentAt?: number;
+  /** The code of this sign-in was used successfully. */
+  passcodeUsed?: boolean;
+  /** The code of this sign-in died of too many wrong tries. */
+  passcodeDead?: boolean;
+}
+
+/** A code as stored: only its MAC, the address it was sent to, and the attempts made on it. */
+export interface StoredPasscode {
+  mac: string;
+  email: string;
+  attempts: number;
+}
+
+/** An invitation redemption in progress, keyed by the state of its authorization request. */
+export interface RedemptionInProgress {
+  ticketHash: string;
+  inviteRedirectUrl: string;
+}
+
+/**
+ * Short-lived records of a sign-in: page state, the passcode, and redemptions in progress. All of
+ * them expire on their own (interaction or passcode lifetime).
+ */
+export class SignInRepository {
+  readonly #store: KeyValueStore;
+  readonly #keys: Keys;
+
+  constructor(store: KeyValueStore, keys: Keys) {
+    this.#store = store;
+    this.#keys = keys;
+  }
+
+  async state(tenantId: string, uid: string): Promise<SignInState | undefined> {
+    const stored = await this.#store.get(this.#keys.signInState(tenantId, uid));
+    return stored ? (JSON.parse(stored) as SignInState) : undefined;
+  }
+
+  async saveState(tenantId: string, uid: string, state: SignInState, ttlSeconds: number): Promise<void> {
+    await this.#store.write([{ type: 'set', key: this.#keys.signInState(tenantId, uid), value: JSON.stringify(state), ttlSeconds }]);
+  }
+
+  /** Stores the sign-in's code, replacing any earlier one: only the newest code works. */
+  async savePasscode(tenantId: string, uid: string, passcode: { mac: string; email: string }, ttlSeconds: number): Promise<void> {
+    const key = this.#keys.passcode(tenantId, uid);
+    await this.#store.write([
+      { type: 'delete', key },
+      { type: 'hashSet', key, fields: { mac: passcode.mac, email: passcode.email, attempts: '0' }, ttlSeconds },
+    ]);
+  }
+
+  /** Counts one attempt on the sign-in's code and returns it; undefined when there is none (expired). */
+  async attemptPasscode(tenantId: string, uid: string): Promise<StoredPasscode | undefined> {
+    const stored = await this.#store.hashIncrement(this.#keys.passcode(tenantId, uid), 'attempts');
+    if (!stored?.mac || !stored.email) return undefined;
+    return { mac: stored.mac, email: stored.email, attempts: Number(stored.attempts) };
+  }
+
+  /** Uses the code up. False when it was already gone: another request used it first. */
+  consumePasscode(tenantId: string, uid: string): Promise<boolean> {
+    const key = this.#keys.passcode(tenantId, uid);
+    return this.#store.write([{ type: 'delete', key }], { present: [key] });
+  }
+
+  async discardPasscode(tenantId: string, uid: string): Promise<void> {
+    await this.#store.write([{ type: 'delete', key: this.#keys.passcode(tenantId, uid) }]);
+  }
+
+  async saveRedemption(tenantId: string, state: string, redemption: RedemptionInProgress, ttlSeconds: number): Promise<void> {
+    await this.#store.write([{ type: 'set', key: this.#keys.redemption(tenantId, state), value: JSON.stringify(redemption), ttlSeconds }]);
+  }
+
+  async redemption(tenantId: string, state: string): Promise<RedemptionInProgress | undefined> {
+    const stored = await this.#store.get(this.#keys.redemption(tenantId, state));
+    return stored ? (JSON.parse(stored) as RedemptionInProgress) : undefined;
+  }
+
+  /** Single use: the redemption's end can be reached once. */
+  async takeRedemption(tenantId: string, state: string): Promise<RedemptionInProgress | undefined> {
+    const stored = await this.#store.getAndDelete(this.#keys.redemption(tenantId, state));
+    return stored ? (JSON.parse(stored) as RedemptionInProgress) : undefined;
+  }
+}
