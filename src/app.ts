@@ -2,22 +2,38 @@ import { join } from 'node:path';
 
 import Router from '@koa/router';
 import Koa from 'koa';
-import type { FindAccount } from 'oidc-provider';
+import compose from 'koa-compose';
 import type { Logger } from 'pino';
 
+import { requireAdmin } from './admin/admin-auth.ts';
+import { adminErrors } from './admin/admin-errors.ts';
 import { adminRoutes } from './admin/admin-routes.ts';
 import type { Config } from './config.ts';
+import { developmentRoutes } from './dev/development-routes.ts';
+import { findAccountIn } from './guests/accounts.ts';
+import { Invitations } from './guests/invitations.ts';
+import { Redemptions } from './guests/redemption.ts';
+import { EmailOtp } from './interaction/email-otp.ts';
+import { emailOneTimePasscode } from './interaction/home-realm-discovery.ts';
+import { interactionRoutes } from './interaction/interaction-routes.ts';
+import { PasscodeMac } from './interaction/passcodes.ts';
+import { redemptionRoutes } from './interaction/redemption-routes.ts';
+import { MailTemplates } from './mail/mail-templates.ts';
+import type { Mailer } from './mail/mailer.ts';
+import { OutboxMailer } from './mail/outbox-mailer.ts';
+import { SmtpMailer } from './mail/smtp-mailer.ts';
 import { liveness, readiness } from './ops/health.ts';
 import { Metrics, metricsEndpoint } from './ops/metrics.ts';
 import { requestLog } from './ops/request-log.ts';
-import { requireAdmin } from './admin/admin-auth.ts';
-import { adminErrors } from './admin/admin-errors.ts';
 import { ClientRepository } from './store/client-repository.ts';
+import { InvitationRepository } from './store/invitation-repository.ts';
 import type { KeyValueStore } from './store/key-value-store.ts';
 import { Keys } from './store/keys.ts';
 import { SecretBox } from './store/secret-box.ts';
+import { SignInRepository } from './store/sign-in-repository.ts';
 import { SigningKeyRepository } from './store/signing-key-repository.ts';
 import { TenantRepository } from './store/tenant-repository.ts';
+import { UserRepository } from './store/user-repository.ts';
 import { ProviderCache } from './tenants/provider-cache.ts';
 import { TenantDirectory } from './tenants/tenant-directory.ts';
 import { signInToOrganization, tenantRequired, tenantRoutes } from './tenants/tenant-routes.ts';
@@ -43,7 +59,10 @@ export interface GuestIdp {
   keys: Keys;
   tenants: TenantService;
   clients: ClientRepository;
+  users: UserRepository;
+  invitations: Invitations;
   providers: ProviderCache;
+  mailer: Mailer;
   metrics: Metrics;
 }
 
@@ -54,21 +73,27 @@ export function createApp({ config, store, log, keyNamespace }: AppOptions): Gue
   const keys = new Keys(keyNamespace);
   const secrets = new SecretBox(config.keyEncryptionKey);
   const pages = new Pages(INTERACTIONS_DIRECTORY);
+  const templates = new MailTemplates(join(INTERACTIONS_DIRECTORY, 'mail'));
   const metrics = new Metrics();
+  const mailer: Mailer = config.smtpUrl
+    ? new SmtpMailer(config.smtpUrl, config.mailFrom, log)
+    : new OutboxMailer(config.outboxDir, config.mailFrom, log);
 
+  // Records
   const tenantRepository = new TenantRepository(store, keys);
   const clients = new ClientRepository(store, keys, secrets);
+  const users = new UserRepository(store, keys);
+  const invitationRepository = new InvitationRepository(store, keys);
+  const signIns = new SignInRepository(store, keys);
+
+  // Tenants and their Providers
   const directory = new TenantDirectory(tenantRepository);
   const tenants = new TenantService(tenantRepository, new SigningKeyRepository(store, keys, secrets), (tenant) => {
     directory.forget(tenant);
     providers.evict(tenant.id);
   });
-
-  // Guests arrive with the sign-in flow; until then no account exists.
-  const findAccount: FindAccount = async () => undefined;
-
   const providers: ProviderCache = new ProviderCache(
-    { config, store, keys, clients, pages, findAccount },
+    { config, store, keys, clients, pages, accountsFor: (tenant) => findAccountIn(tenant, users) },
     (tenantId) => tenants.signingKeys(tenantId),
     ({ provider, tenant }) => {
       metrics.providersBuilt.inc();
@@ -81,13 +106,27 @@ export function createApp({ config, store, log, keyNamespace }: AppOptions): Gue
     config.providerCacheSize,
   );
 
+  // Guests and sign-in
+  const invitations = new Invitations({ users, invitations: invitationRepository, mailer, templates, baseUrl: config.baseUrl });
+  const redemptions = new Redemptions(users, invitationRepository);
+  const emailOtp = new EmailOtp({
+    store, keys, signIns, users, mailer, templates, mac: new PasscodeMac(config.keyEncryptionKey), otpTtlSeconds: config.otpTtlSeconds, log,
+  });
+  const signInPages = interactionRoutes({
+    pages, signIns, users, invitations: invitationRepository, emailOtp, redemptions,
+    discoverySteps: [emailOneTimePasscode],
+    otpTtlSeconds: config.otpTtlSeconds,
+  });
+  const redeemPages = redemptionRoutes({ pages, signIns, invitations: invitationRepository, baseUrl: config.baseUrl });
+
+  // HTTP
   const ops = new Router();
   ops.get('/healthz', liveness());
   ops.get('/readyz', readiness(store));
   ops.get('/metrics', adminErrors(log), requireAdmin(config.adminToken), metricsEndpoint(metrics));
   ops.get('/sign-in-to-organization', signInToOrganization(directory, pages, config.baseUrl));
 
-  const admin = adminRoutes({ config, log, tenants, clients, providers });
+  const admin = adminRoutes({ config, log, tenants, clients, providers, invitations });
 
   const app = new Koa({ proxy: config.trustProxy });
   app.keys = config.cookieKeys;
@@ -98,8 +137,18 @@ export function createApp({ config, store, log, keyNamespace }: AppOptions): Gue
   app.use(staticFiles(join(INTERACTIONS_DIRECTORY, 'static')));
   app.use(ops.routes());
   app.use(admin.routes());
-  app.use(tenantRoutes({ directory, providers, pages, baseUrl: config.baseUrl, trustProxy: config.trustProxy }));
+  if (!config.production) {
+    app.use(developmentRoutes({ config, pages, outbox: mailer instanceof OutboxMailer ? mailer : undefined }).routes());
+  }
+  app.use(tenantRoutes({
+    directory,
+    providers,
+    pages,
+    baseUrl: config.baseUrl,
+    trustProxy: config.trustProxy,
+    tenantPages: compose([signInPages.routes(), redeemPages.routes()] as Koa.Middleware[]),
+  }));
   app.use(tenantRequired(pages, config.baseUrl));
 
-  return { app, config, store, keys, tenants, clients, providers, metrics };
+  return { app, config, store, keys, tenants, clients, users, invitations, providers, mailer, metrics };
 }

@@ -1,21 +1,13 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
-
 import type { Context, Middleware } from 'koa';
 
 import { UnauthorizedError } from '../errors.ts';
+import { sameSecret } from '../web/constant-time.ts';
 
 /** Who is calling the admin API. Tenant-scoped administrators come with issue #4's client roles. */
 export type AdminPrincipal = { kind: 'deployment' };
 
 export interface AdminState {
   principal: AdminPrincipal;
-}
-
-/** Compares secrets in constant time, whatever their lengths (both are hashed first). */
-export function sameSecret(given: string, expected: string): boolean {
-  const a = createHash('sha256').update(given).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
 }
 
 export function bearerToken(ctx: Context): string | undefined {

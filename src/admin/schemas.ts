@@ -72,6 +72,28 @@ export const createClientBody = z.strictObject({
   }
 });
 
+const MAX_EMAIL_LENGTH = 254;
+
+const emailAddress = z.string().trim().max(MAX_EMAIL_LENGTH).transform((address) => address.toLowerCase()).refine(
+  (address) => z.email().safeParse(address).success && isValidDomain(address.slice(address.lastIndexOf('@') + 1)),
+  { message: 'must be an email address like name@example.com' },
+);
+
+/** Where redemption ends: an https URL, or http on localhost; never javascript:, data: or the like. */
+const inviteRedirectUrl = z.string().max(2048).refine((value) => {
+  const url = URL.parse(value);
+  return !!url && !url.username && !url.password
+    && (url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname)));
+}, { message: 'must be an https URL (http only for localhost)' });
+
+export const createInvitationBody = z.strictObject({
+  invitedUserEmailAddress: emailAddress,
+  inviteRedirectUrl,
+  invitedUserDisplayName: displayName.optional(),
+  sendInvitationMessage: z.boolean().default(false),
+});
+
+export type CreateInvitationBody = z.infer<typeof createInvitationBody>;
 export type CreateTenantBody = z.infer<typeof createTenantBody>;
 export type UpdateTenantBody = z.infer<typeof updateTenantBody>;
 export type CreateClientBody = z.infer<typeof createClientBody>;

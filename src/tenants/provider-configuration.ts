@@ -21,8 +21,16 @@ export interface ProviderDependencies {
   keys: Keys;
   clients: ClientRepository;
   pages: Pages;
-  findAccount: FindAccount;
+  /** oidc-provider's account lookup for one tenant. */
+  accountsFor: (tenant: Tenant) => FindAccount;
 }
+
+/**
+ * Our own client in every tenant, used to redeem invitations: the redeem link starts an
+ * authorization request with response_type=none (sign in, no credentials returned) that comes back
+ * to `${issuer}/redeem/complete`, which then sends the guest to the invitation's redirect URL.
+ */
+export const REDEMPTION_CLIENT_ID = 'guest-idp-redemption';
 
 /** Client roles the admin API accepts; `admin` lets a client manage its own tenant. */
 export const CLIENT_ROLES = ['admin'] as const;
@@ -37,15 +45,23 @@ export function cookieNames(tenantId: string): { session: string; interaction: s
 }
 
 export function providerConfiguration(tenant: Tenant, jwks: JWK[], dependencies: ProviderDependencies): Configuration {
-  const { config, store, keys, clients, pages, findAccount } = dependencies;
+  const { config, store, keys, clients, pages, accountsFor } = dependencies;
   const issuer = issuerOf(config.baseUrl, tenant.id);
   const secure = config.baseUrl.startsWith('https:');
   const cookieOptions = { httpOnly: true, sameSite: 'lax', secure, signed: true } as const;
 
   return {
     adapter: oidcAdapterFactory(store, keys, tenant.id, (clientId) => clients.findMetadata(tenant.id, clientId)),
-    jwks: { keys: jwks as Configuration['jwks'] extends { keys: infer K } | undefined ? K : never },
-    findAccount,
+    jwks: { keys: jwks } as Configuration['jwks'],
+    findAccount: accountsFor(tenant),
+    clients: [{
+      client_id: REDEMPTION_CLIENT_ID,
+      client_name: 'your invitation',
+      redirect_uris: [`${issuer}/redeem/complete`],
+      response_types: ['none'],
+      grant_types: [],
+      token_endpoint_auth_method: 'none',
+    }],
 
     cookies: { names: cookieNames(tenant.id), keys: config.cookieKeys, long: cookieOptions, short: cookieOptions },
 
@@ -66,22 +82,51 @@ export function providerConfiguration(tenant: Tenant, jwks: JWK[], dependencies:
       pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: false },
       dPoP: { enabled: true },
       userinfo: { enabled: true },
-      rpInitiatedLogout: { enabled: true },
+      rpInitiatedLogout: {
+        enabled: true,
+        async logoutSource(ctx, form) {
+          pages.send(ctx, 'sign-out', { title: `Sign out of ${tenant.displayName}?`, tenantName: tenant.displayName, form });
+        },
+        async postLogoutSuccessSource(ctx) {
+          pages.send(ctx, 'signed-out', { title: 'You have signed out', tenantName: tenant.displayName, clientName: ctx.oidc.client?.clientName });
+        },
+      },
       registration: { enabled: false },
     },
 
-    responseTypes: ['code'],
+    // Code flow for relying parties; `none` only for the invitation redemption client above.
+    responseTypes: ['code', 'none'],
     // The methods the admin API registers clients with; discovery advertises exactly these.
     clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
     // Public clients (no secret) must use PKCE; oidc-provider 9 only accepts S256.
     pkce: { required: (_ctx, client) => client.clientAuthMethod === 'none' },
+
+    // Consent is implied: a tenant's own clients get what they ask for, as in a B2B tenant where the
+    // administrator registered the app. The grant is widened to the requested scopes each time.
+    async loadExistingGrant(ctx) {
+      const { oidc } = ctx;
+      if (!oidc.client || !oidc.session?.accountId) return undefined;
+      const grantId = oidc.result?.consent?.grantId ?? oidc.session.grantIdFor(oidc.client.clientId);
+      const existing = grantId ? await oidc.provider.Grant.find(grantId) : undefined;
+      const grant = existing ?? new oidc.provider.Grant({ clientId: oidc.client.clientId, accountId: oidc.session.accountId });
+      const requested = [...(oidc.requestParamScopes ?? [])].join(' ');
+      if (requested) grant.addOIDCScope(requested);
+      await grant.save();
+      return grant;
+    },
     // redirect_uri must always be sent and match a registered one exactly.
     allowOmittingSingleRegisteredRedirectUri: false,
     rotateRefreshToken: true,
 
     scopes: ['openid', 'offline_access', 'email', 'profile'],
     claims: {
-      openid: ['sub', 'tid', 'idp'],
+      // oidc-provider's defaults for claims of the session itself...
+      acr: null,
+      sid: null,
+      iss: null,
+      // ...and with the openid scope, always: how and when the guest signed in (amr is ["otp"]
+      // for email codes), the tenant, and the identity provider (`mail` for email codes).
+      openid: ['sub', 'tid', 'idp', 'amr', 'auth_time'],
       email: ['email', 'email_verified'],
       profile: ['name'],
     },
@@ -98,9 +143,16 @@ export function providerConfiguration(tenant: Tenant, jwks: JWK[], dependencies:
       },
     },
 
-    ttl: { ...TOKEN_TTL, Session: config.sessionTtlSeconds },
+    ttl: {
+      ...TOKEN_TTL,
+      // A guest's session lasts SESSION_TTL_SECONDS from sign-in, not from last use; then a new
+      // code is needed. Refresh tokens end with it too, so no app can outlast that rule.
+      Session: (_ctx, session) => secondsLeft(session.loginTs, config.sessionTtlSeconds),
+      RefreshToken: (_ctx, token) => Math.min(TOKEN_TTL.RefreshToken, secondsLeft(token.authTime, config.sessionTtlSeconds)),
+    },
 
     interactions: {
+      // Our sign-in pages live under the tenant's issuer, so every URL carries the tenant.
       url: (_ctx, interaction) => `${issuer}/interaction/${interaction.uid}`,
     },
 
@@ -119,4 +171,10 @@ export function providerConfiguration(tenant: Tenant, jwks: JWK[], dependencies:
       }, (error as { statusCode?: number }).statusCode ?? ctx.status);
     },
   };
+}
+
+/** Seconds left of a lifetime that started at `startedAt` (epoch seconds); the whole lifetime if not started. */
+function secondsLeft(startedAt: number | undefined, lifetimeSeconds: number): number {
+  if (!startedAt) return lifetimeSeconds;
+  return Math.max(1, startedAt + lifetimeSeconds - Math.floor(Date.now() / 1000));
 }

@@ -27,8 +27,8 @@ export interface TenantRouteOptions {
   pages: Pages;
   baseUrl: string;
   trustProxy: boolean;
-  /** Our own pages under the tenant prefix (the sign-in interaction); runs before oidc-provider. */
-  tenantPages?: Middleware<TenantState>;
+  /** Our own pages under the tenant prefix (sign-in, redemption); they see TenantState and run before oidc-provider. */
+  tenantPages?: Middleware;
 }
 
 /**
@@ -52,7 +52,7 @@ export function tenantRoutes(options: TenantRouteOptions): Middleware {
     if (options.tenantPages) {
       // Koa's convention: a middleware that calls next() did not handle the request.
       let handledByPages = true;
-      await options.tenantPages(ctx as never, async () => { handledByPages = false; });
+      await options.tenantPages(ctx, async () => { handledByPages = false; });
       if (handledByPages) return;
     }
     await runTenantProvider(ctx, tenantProvider, pathAfterPrefix, baseUrl, trustProxy);

@@ -1,0 +1,29 @@
+import type { FindAccount } from 'oidc-provider';
+
+import type { UserRepository } from '../store/user-repository.ts';
+import type { Tenant } from '../tenants/tenant.ts';
+import { EMAIL_OTP_IDP } from './user.ts';
+
+/**
+ * oidc-provider's account lookup for one tenant: the account id is the user's id (the `sub`,
+ * stable per tenant and user). A deleted user has no account, so their tokens stop working.
+ */
+export function findAccountIn(tenant: Tenant, users: UserRepository): FindAccount {
+  return async (_ctx, sub) => {
+    const user = await users.find(tenant.id, sub);
+    if (!user) return undefined;
+    return {
+      accountId: user.id,
+      async claims() {
+        return {
+          sub: user.id,
+          email: user.mail,
+          email_verified: true,
+          ...(user.displayName ? { name: user.displayName } : {}),
+          tid: tenant.id,
+          idp: EMAIL_OTP_IDP,
+        };
+      },
+    };
+  };
+}

@@ -1,0 +1,298 @@
+import { randomBytes } from 'node:crypto';
+
+import { bodyParser } from '@koa/bodyparser';
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import type { Provider } from 'oidc-provider';
+
+import type { Redemptions } from '../guests/redemption.ts';
+import { normalizeEmail } from '../guests/user.ts';
+import { FORM_BODY_LIMIT, PASSCODE_DIGITS, TOKEN_TTL } from '../limits.ts';
+import type { InvitationRepository } from '../store/invitation-repository.ts';
+import type { SignInRepository, SignInState } from '../store/sign-in-repository.ts';
+import type { UserRepository } from '../store/user-repository.ts';
+import { REDEMPTION_CLIENT_ID } from '../tenants/provider-configuration.ts';
+import { isValidDomain, type Tenant } from '../tenants/tenant.ts';
+import type { TenantState } from '../tenants/tenant-routes.ts';
+import { sameSecret } from '../web/constant-time.ts';
+import type { Pages } from '../web/pages.ts';
+import type { EmailOtp, SendOutcome, VerifyOutcome } from './email-otp.ts';
+import { type DiscoveryStep, discoverSignInMethod } from './home-realm-discovery.ts';
+import { renderSignInProblems, SignInProblem } from './sign-in-problem.ts';
+
+export interface InteractionDependencies {
+  pages: Pages;
+  signIns: SignInRepository;
+  users: UserRepository;
+  invitations: InvitationRepository;
+  emailOtp: EmailOtp;
+  redemptions: Redemptions;
+  discoverySteps: readonly DiscoveryStep[];
+  otpTtlSeconds: number;
+}
+
+/** One sign-in attempt as our pages see it. */
+interface Attempt {
+  uid: string;
+  provider: Provider;
+  tenant: Tenant;
+  /** Shown as "to continue to …". */
+  clientName: string;
+  isRedemption: boolean;
+  state: SignInState;
+}
+
+type RouterContext = Context & { state: TenantState; params: Record<string, string> };
+
+const MAX_EMAIL_LENGTH = 254;
+
+/**
+ * The guest's side of a sign-in, under `/{tenant}/v2.0/interaction/{uid}`: the address, home-realm
+ * discovery, then the email one-time passcode. Every step is a GET that renders where the
+ * attempt stands and a POST (with a CSRF token) that moves it on, then redirects back (303).
+ */
+export function interactionRoutes(deps: InteractionDependencies): Router<TenantState> {
+  const { pages, signIns, users, invitations, emailOtp, redemptions, discoverySteps, otpTtlSeconds } = deps;
+  const router = new Router<TenantState>({ prefix: '/:tenant/v2.0/interaction/:uid' });
+  router.use(renderSignInProblems(pages));
+  router.use(bodyParser({ enableTypes: ['form'], formLimit: FORM_BODY_LIMIT }));
+
+  const pageUrl = (attempt: Attempt, action = '') => `/${attempt.tenant.id}/v2.0/interaction/${attempt.uid}${action}`;
+
+  async function load(ctx: RouterContext): Promise<Attempt> {
+    const { tenant, tenantProvider: { provider } } = ctx.state;
+    let details;
+    try {
+      details = await provider.interactionDetails(ctx.req, ctx.res);
+    } catch {
+      throw SignInProblem.expired();
+    }
+    if (details.uid !== ctx.params.uid) throw SignInProblem.expired();
+    const clientId = String(details.params.client_id);
+    const client = await provider.Client.find(clientId);
+    const isRedemption = clientId === REDEMPTION_CLIENT_ID;
+    const attempt: Attempt = {
+      uid: details.uid,
+      provider,
+      tenant,
+      clientName: client?.clientName ?? clientId,
+      isRedemption,
+      state: (await signIns.state(tenant.id, details.uid)) ?? await startState(tenant, details.params, isRedemption),
+    };
+    if (details.prompt.name !== 'login') {
+      // Consent is implied by loadExistingGrant; any other prompt here means the attempt is stale.
+      throw SignInProblem.expired();
+    }
+    return attempt;
+  }
+
+  /** The first look at an attempt: a CSRF token, and the address when the request already names it. */
+  async function startState(tenant: Tenant, params: Record<string, unknown>, isRedemption: boolean): Promise<SignInState> {
+    const state: SignInState = { csrfToken: randomBytes(24).toString('base64url') };
+    if (isRedemption) {
+      const redemption = await signIns.redemption(tenant.id, String(params.state));
+      const ticket = redemption && await invitations.findTicket(tenant.id, redemption.ticketHash);
+      if (!ticket) throw invitationUnusable();
+      Object.assign(state, { email: ticket.invitedUserEmailAddress, emailLocked: true });
+    } else if (typeof params.login_hint === 'string' && isEmailAddress(normalizeEmail(params.login_hint))) {
+      state.email = normalizeEmail(params.login_hint);
+    }
+    return state;
+  }
+
+  async function save(attempt: Attempt): Promise<void> {
+    await signIns.saveState(attempt.tenant.id, attempt.uid, attempt.state, TOKEN_TTL.Interaction);
+  }
+
+  function checkCsrf(ctx: RouterContext, attempt: Attempt): void {
+    const sent = String((ctx.request as { body?: Record<string, unknown> }).body?._csrf ?? '');
+    if (!sameSecret(sent, attempt.state.csrfToken)) throw SignInProblem.forgedForm();
+  }
+
+  function formValue(ctx: RouterContext, name: string): string {
+    const value = (ctx.request as { body?: Record<string, unknown> }).body?.[name];
+    return typeof value === 'string' ? value : '';
+  }
+
+  function seeStep(ctx: RouterContext, attempt: Attempt): void {
+    ctx.status = 303;
+    ctx.redirect(pageUrl(attempt));
+  }
+
+  /** Renders whatever step the attempt is at, with an optional message from the last action. */
+  async function render(ctx: RouterContext, attempt: Attempt, message?: { kind: 'error' | 'notice'; text: string }, status = 200): Promise<void> {
+    const { state, tenant } = attempt;
+    const common = {
+      tenantName: tenant.displayName,
+      clientName: attempt.clientName,
+      isRedemption: attempt.isRedemption,
+      csrfToken: state.csrfToken,
+      email: state.email,
+      emailLocked: state.emailLocked ?? false,
+      message,
+      actions: {
+        identify: pageUrl(attempt, '/identify'),
+        send: pageUrl(attempt, '/send'),
+        verify: pageUrl(attempt, '/verify'),
+        changeAddress: pageUrl(attempt, '/change-address'),
+        cancel: pageUrl(attempt, '/cancel'),
+      },
+    };
+    if (!state.email) {
+      pages.send(ctx, 'sign-in', { ...common, title: `Sign in to ${tenant.displayName}` }, status);
+      return;
+    }
+    const user = await users.findByMail(tenant.id, state.email);
+    const method = await discoverSignInMethod(discoverySteps, { tenant, email: state.email, user });
+    if (method.kind === 'unavailable') {
+      pages.send(ctx, 'no-method', { ...common, title: 'We can’t sign you in with this address' }, status === 200 ? 403 : status);
+      return;
+    }
+    if (!state.passcodeSentAt) {
+      pages.send(ctx, 'send-code', { ...common, title: 'Get a code to sign in' }, status);
+      return;
+    }
+    pages.send(ctx, 'enter-code', {
+      ...common,
+      title: 'Enter code',
+      digits: PASSCODE_DIGITS,
+      validFor: Math.round(otpTtlSeconds / 60),
+    }, status);
+  }
+
+  router.get('/', async (ctx) => {
+    const attempt = await load(ctx as RouterContext);
+    await save(attempt);
+    await render(ctx as RouterContext, attempt);
+  });
+
+  router.post('/identify', async (ctx) => {
+    const attempt = await load(ctx as RouterContext);
+    checkCsrf(ctx as RouterContext, attempt);
+    if (attempt.state.emailLocked) return seeStep(ctx as RouterContext, attempt);
+    const email = normalizeEmail(formValue(ctx as RouterContext, 'email'));
+    if (!isEmailAddress(email)) {
+      return render(ctx as RouterContext, attempt, { kind: 'error', text: 'Enter an email address like name@example.com.' }, 400);
+    }
+    attempt.state = { csrfToken: attempt.state.csrfToken, email };
+    await save(attempt);
+    seeStep(ctx as RouterContext, attempt);
+  });
+
+  router.post('/change-address', async (ctx) => {
+    const attempt = await load(ctx as RouterContext);
+    checkCsrf(ctx as RouterContext, attempt);
+    if (!attempt.state.emailLocked) {
+      attempt.state = { csrfToken: attempt.state.csrfToken };
+      await signIns.discardPasscode(attempt.tenant.id, attempt.uid);
+      await save(attempt);
+    }
+    seeStep(ctx as RouterContext, attempt);
+  });
+
+  router.post('/send', async (ctx) => {
+    const attempt = await load(ctx as RouterContext);
+    checkCsrf(ctx as RouterContext, attempt);
+    const { state, tenant } = attempt;
+    if (!state.email) return seeStep(ctx as RouterContext, attempt);
+    const user = await users.findByMail(tenant.id, state.email);
+    const method = await discoverSignInMethod(discoverySteps, { tenant, email: state.email, user });
+    if (method.kind !== 'EmailOTP') return seeStep(ctx as RouterContext, attempt);
+
+    const outcome = await emailOtp.send(tenant, attempt.uid, { ...state, email: state.email }, ctx.ip);
+    if (outcome.kind === 'sent') {
+      attempt.state = { ...state, passcodeSentAt: Math.floor(Date.now() / 1000), passcodeUsed: false, passcodeDead: false };
+      await save(attempt);
+      return seeStep(ctx as RouterContext, attempt);
+    }
+    const { text, status } = describeSendOutcome(outcome);
+    await render(ctx as RouterContext, attempt, { kind: 'error', text }, status);
+  });
+
+  router.post('/verify', async (ctx) => {
+    const attempt = await load(ctx as RouterContext);
+    checkCsrf(ctx as RouterContext, attempt);
+    const { state, tenant } = attempt;
+    if (!state.email || !state.passcodeSentAt) return seeStep(ctx as RouterContext, attempt);
+
+    const code = formValue(ctx as RouterContext, 'code').replace(/\s+/g, '');
+    const outcome = await emailOtp.verify(tenant, attempt.uid, { ...state, email: state.email }, code);
+    if (outcome.kind === 'verified') {
+      attempt.state = { ...state, passcodeUsed: true };
+      await save(attempt);
+      const user = await redemptions.recordSignIn(tenant.id, outcome.user, 'EmailOTP');
+      const returnTo = await attempt.provider.interactionResult(ctx.req, ctx.res, {
+        login: { accountId: user.id, amr: ['otp'], remember: true },
+      }, { mergeWithLastSubmission: false });
+      ctx.status = 303;
+      ctx.redirect(returnTo);
+      return;
+    }
+    if (outcome.kind === 'dead') {
+      attempt.state = { ...state, passcodeDead: true };
+      await save(attempt);
+    }
+    const { text, status } = describeVerifyOutcome(outcome);
+    await render(ctx as RouterContext, attempt, { kind: 'error', text }, status);
+  });
+
+  router.post('/cancel', async (ctx) => {
+    const attempt = await load(ctx as RouterContext);
+    checkCsrf(ctx as RouterContext, attempt);
+    const returnTo = await attempt.provider.interactionResult(ctx.req, ctx.res, {
+      error: 'access_denied',
+      error_description: 'The guest cancelled the sign-in.',
+    }, { mergeWithLastSubmission: false });
+    ctx.status = 303;
+    ctx.redirect(returnTo);
+  });
+
+  return router;
+}
+
+export function invitationUnusable(): SignInProblem {
+  return new SignInProblem(410, 'This invitation link can’t be used',
+    'It has already been accepted, or it has expired.',
+    'If you accepted it before, open the app directly and sign in with your email address. Otherwise ask the person who invited you for a new invitation.');
+}
+
+/** A plausible address: something@ a DNS domain name. Mail delivery is the real test. */
+export function isEmailAddress(email: string): boolean {
+  const at = email.lastIndexOf('@');
+  if (at < 1 || email.length > MAX_EMAIL_LENGTH) return false;
+  return /^[^\s@<>()[\]\\,;:"]+$/.test(email.slice(0, at)) && isValidDomain(email.slice(at + 1));
+}
+
+function inMinutes(seconds: number): string {
+  if (seconds < 60) return `${seconds} second${seconds === 1 ? '' : 's'}`;
+  const minutes = Math.ceil(seconds / 60);
+  return `${minutes} minute${minutes === 1 ? '' : 's'}`;
+}
+
+function describeSendOutcome(outcome: Exclude<SendOutcome, { kind: 'sent' }>): { text: string; status: number } {
+  switch (outcome.kind) {
+    case 'tooSoon':
+      return { text: `We just sent a code. You can ask for another one in ${inMinutes(outcome.retryAfterSeconds)}.`, status: 429 };
+    case 'rateLimited':
+      return { text: `Too many codes were requested. Try again in ${inMinutes(outcome.retryAfterSeconds)}.`, status: 429 };
+    case 'mailFailed':
+      return { text: 'We couldn’t send the code just now. Try again in a moment.', status: 503 };
+  }
+}
+
+function describeVerifyOutcome(outcome: Exclude<VerifyOutcome, { kind: 'verified' }>): { text: string; status: number } {
+  switch (outcome.kind) {
+    case 'malformed':
+      return { text: `Enter the ${PASSCODE_DIGITS}-digit code from the email.`, status: 400 };
+    case 'wrong':
+      return { text: `That code isn’t right. You can try ${outcome.attemptsLeft} more time${outcome.attemptsLeft === 1 ? '' : 's'} with this code.`, status: 400 };
+    case 'dead':
+      return { text: 'That code was tried too many times and no longer works. Send a new code.', status: 400 };
+    case 'expired':
+      return { text: 'That code has expired. Send a new code.', status: 400 };
+    case 'used':
+      return { text: 'That code has already been used. Send a new code.', status: 400 };
+    case 'lockedOut':
+      return { text: `Too many wrong codes for this address. For your security, try again in ${inMinutes(outcome.retryAfterSeconds)}.`, status: 429 };
+  }
+}
