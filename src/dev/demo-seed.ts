@@ -1,38 +1,30 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-
 import type { GuestIdp } from '../app.ts';
 import { issuerOf } from '../tenants/tenant.ts';
-
-interface DemoDefinition {
-  tenant: { id: string; displayName: string; verifiedDomains: string[] };
-  client: { client_id: string; client_name: string; redirect_path: string };
-}
+import { DEMO } from './demo.ts';
 
 export interface DemoSeed {
   issuer: string;
   clientId: string;
   redirectUri: string;
+  guestEmail: string;
+  inviteRedeemUrl: string | undefined;
 }
 
-const DEMO_FILE = join(import.meta.dirname, '..', '..', 'config', 'demo.json');
-
 /**
- * Development only: the demo tenant `contoso` and a public demo client (PKCE, no secret), created
- * when missing and left alone when present, so restarting against a developer's Redis is harmless.
+ * Development only: the demo tenant `contoso`, a public demo client (PKCE, no secret) for the
+ * built-in relying party at /demo, and an invited demo guest. Created when missing and left alone
+ * when present, so restarting against a developer's Redis is harmless.
  */
 export async function seedDemo(idp: GuestIdp): Promise<DemoSeed> {
-  const demo = JSON.parse(readFileSync(DEMO_FILE, 'utf8')) as DemoDefinition;
   const baseUrl = idp.config.baseUrl;
+  const existing = (await idp.tenants.list()).find((tenant) => tenant.id === DEMO.tenant.id);
+  const tenant = existing ?? await idp.tenants.create(DEMO.tenant);
 
-  const existing = (await idp.tenants.list()).find((tenant) => tenant.id === demo.tenant.id);
-  if (!existing) await idp.tenants.create(demo.tenant);
-
-  const redirectUri = `${baseUrl}${demo.client.redirect_path}`;
-  if (!(await idp.clients.find(demo.tenant.id, demo.client.client_id))) {
-    await idp.clients.create(demo.tenant.id, {
-      client_id: demo.client.client_id,
-      client_name: demo.client.client_name,
+  const redirectUri = `${baseUrl}${DEMO.client.redirect_path}`;
+  if (!(await idp.clients.find(tenant.id, DEMO.client.client_id))) {
+    await idp.clients.create(tenant.id, {
+      client_id: DEMO.client.client_id,
+      client_name: DEMO.client.client_name,
       redirect_uris: [redirectUri],
       post_logout_redirect_uris: [`${baseUrl}/demo`],
       grant_types: ['authorization_code', 'refresh_token'],
@@ -42,5 +34,16 @@ export async function seedDemo(idp: GuestIdp): Promise<DemoSeed> {
       client_id_issued_at: Math.floor(Date.now() / 1000),
     });
   }
-  return { issuer: issuerOf(baseUrl, demo.tenant.id), clientId: demo.client.client_id, redirectUri };
+
+  let inviteRedeemUrl: string | undefined;
+  if (!(await idp.users.findByMail(tenant.id, DEMO.guest.email))) {
+    const invitation = await idp.invitations.invite(tenant, {
+      invitedUserEmailAddress: DEMO.guest.email,
+      invitedUserDisplayName: DEMO.guest.displayName,
+      inviteRedirectUrl: `${baseUrl}/demo`,
+      sendInvitationMessage: true,
+    }, `An administrator of ${tenant.displayName}`);
+    inviteRedeemUrl = invitation.inviteRedeemUrl;
+  }
+  return { issuer: issuerOf(baseUrl, tenant.id), clientId: DEMO.client.client_id, redirectUri, guestEmail: DEMO.guest.email, inviteRedeemUrl };
 }
