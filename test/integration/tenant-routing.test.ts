@@ -36,7 +36,8 @@ describe('unknown tenant', () => {
 });
 
 describe('no tenant in the URL', () => {
-  test.each(['/common/v2.0/auth', '/organizations/v2.0/.well-known/openid-configuration', '/consumers/oauth2/v2.0/token', '/', '/auth', '/.well-known/openid-configuration'])(
+  // `/` itself is covered in development-mode.test.ts: in development it leads to the demo.
+  test.each(['/common/v2.0/auth', '/organizations/v2.0/.well-known/openid-configuration', '/consumers/oauth2/v2.0/token', '/auth', '/.well-known/openid-configuration'])(
     '%s says a tenant-specific link is needed',
     async (path) => {
       const response = await rawRequest(`${idp.baseUrl}${path}`);

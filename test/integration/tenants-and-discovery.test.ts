@@ -51,7 +51,8 @@ describe('discovery', () => {
 
   test('advertises the secure profile: code flow, S256 only, RFC 9207 iss, PAR, DPoP', async () => {
     const metadata = (await configFor('fabrikam', serviceClients.fabrikam!)).serverMetadata();
-    expect(metadata.response_types_supported).toEqual(['code']);
+    // `none` serves only the built-in invitation redemption client; apps are registered for `code`.
+    expect(metadata.response_types_supported).toEqual(['code', 'none']);
     expect(metadata.code_challenge_methods_supported).toEqual(['S256']);
     expect(metadata.authorization_response_iss_parameter_supported).toBe(true);
     expect(metadata.dpop_signing_alg_values_supported).toEqual(expect.arrayContaining(['ES256']));

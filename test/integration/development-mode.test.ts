@@ -1,0 +1,75 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { seedDemo } from '../../src/dev/demo-seed.ts';
+import { GuestAgent, textOf } from '../support/guest-agent.ts';
+import { requireRedisUrl, type RunningIdp, startIdp } from '../support/idp.ts';
+
+/**
+ * Trying it takes a minute: in development mode /demo signs the seeded guest in and shows the ID
+ * token, and /dev/outbox shows the mail, code included. Production mode has neither.
+ */
+
+let outboxDir: string;
+let idp: RunningIdp;
+
+beforeAll(async () => {
+  outboxDir = mkdtempSync(join(tmpdir(), 'guest-idp-outbox-'));
+  idp = await startIdp({ store: 'memory', env: { OUTBOX_DIR: outboxDir } });
+  await seedDemo(idp);
+});
+
+afterAll(async () => {
+  await idp.close();
+  rmSync(outboxDir, { recursive: true, force: true });
+});
+
+test('the demo relying party signs the demo guest in with a code read from /dev/outbox', async () => {
+  const guest = new GuestAgent();
+  const atDemo = (url: string) => url.startsWith(`${idp.baseUrl}/demo`);
+  const start = await guest.follow(`${idp.baseUrl}/demo`);
+  expect(textOf(start.html)).toContain('Contoso demo app');
+
+  const sendPage = await guest.follow(`${idp.baseUrl}/demo/sign-in`);
+  expect(textOf(sendPage.html)).toContain('We’ll email a sign-in code to alex.wilber@fabrikam.example');
+  await guest.submit(sendPage, '/send');
+
+  const outbox = await guest.follow(`${idp.baseUrl}/dev/outbox`);
+  expect(textOf(outbox.html)).toContain('Your Contoso sign-in code');
+  expect(textOf(outbox.html)).toContain("You're invited to Contoso");
+  const code = /\b(\d{8})\b/.exec(textOf(outbox.html))![1]!;
+
+  const entering = await guest.follow(sendPage.url);
+  const callback = await guest.submit(entering, '/verify', { code }, (url) => atDemo(url) && !url.includes('/callback'));
+  const claimsPage = textOf(callback.html);
+  expect(callback.url).toMatch(/\/demo\/callback\?code=/);
+  expect(claimsPage).toContain('The demo app received this ID token from Contoso');
+  expect(claimsPage).toContain('alex.wilber@fabrikam.example');
+  expect(claimsPage).toMatch(/tid contoso/);
+  expect(claimsPage).toMatch(/amr \["otp"\]/);
+});
+
+test('seeding again changes nothing (restarts against a developer’s Redis are harmless)', async () => {
+  const again = await seedDemo(idp);
+  expect(again.inviteRedeemUrl).toBeUndefined();
+  expect((await idp.tenants.list()).filter((tenant) => tenant.id === 'contoso')).toHaveLength(1);
+});
+
+test('production mode has no demo and no outbox', async () => {
+  const production = await startIdp({
+    env: {
+      NODE_ENV: 'production', REDIS_URL: requireRedisUrl(), SMTP_URL: 'smtp://127.0.0.1:9',
+      ADMIN_TOKEN: 'p'.repeat(40), COOKIE_KEYS: 'production-cookie-key', KEY_ENCRYPTION_KEY: 'production-key-encryption-key',
+    },
+  });
+  try {
+    for (const path of ['/', '/demo', '/demo/sign-in', '/dev/outbox']) {
+      const response = await fetch(`${production.baseUrl}${path}`, { redirect: 'manual' });
+      expect(response.status).toBe(400);
+      expect(await response.text()).toContain('tenant-specific');
+    }
+  } finally {
+    await production.close();
+  }
+});
