@@ -110,7 +110,10 @@ export function createApp({ config, store, log, keyNamespace }: AppOptions): Gue
   const invitations = new Invitations({ users, invitations: invitationRepository, mailer, templates, baseUrl: config.baseUrl });
   const redemptions = new Redemptions(users, invitationRepository);
   const emailOtp = new EmailOtp({
-    store, keys, signIns, users, mailer, templates, mac: new PasscodeMac(config.keyEncryptionKey), otpTtlSeconds: config.otpTtlSeconds, log,
+    store, keys, signIns, mailer, templates, log,
+    mac: new PasscodeMac(config.keyEncryptionKey),
+    otpTtlSeconds: config.otpTtlSeconds,
+    sendsPerIp: config.passcodeSendsPerIp,
   });
   const signInPages = interactionRoutes({
     pages, signIns, users, invitations: invitationRepository, emailOtp, redemptions,

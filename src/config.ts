@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 
 import { ConfigurationError } from './errors.ts';
-import { ADMIN_TOKEN_MIN_LENGTH, DEFAULT_OTP_TTL_SECONDS, DEFAULT_SESSION_TTL_SECONDS, PROVIDER_CACHE_SIZE } from './limits.ts';
+import {
+  ADMIN_TOKEN_MIN_LENGTH, DEFAULT_OTP_TTL_SECONDS, DEFAULT_PASSCODE_SENDS_PER_IP, DEFAULT_SESSION_TTL_SECONDS, PROVIDER_CACHE_SIZE,
+} from './limits.ts';
 import type { RedisTarget } from './store/redis-store.ts';
 
 /**
@@ -33,6 +35,8 @@ export interface Config {
   trustProxy: boolean;
   /** Tenant Providers kept built in memory at once. */
   providerCacheSize: number;
+  /** Codes mailed per client IP in 15 minutes. */
+  passcodeSendsPerIp: number;
 }
 
 /** Stable development-only secrets, so a developer's Redis-backed data survives restarts. */
@@ -83,6 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     sessionTtlSeconds: integer(env.SESSION_TTL_SECONDS, DEFAULT_SESSION_TTL_SECONDS, 'SESSION_TTL_SECONDS', problems, { min: 1 }),
     trustProxy: env.TRUST_PROXY === 'true' || env.TRUST_PROXY === '1',
     providerCacheSize: integer(env.PROVIDER_CACHE_SIZE, PROVIDER_CACHE_SIZE, 'PROVIDER_CACHE_SIZE', problems, { min: 1 }),
+    passcodeSendsPerIp: integer(env.OTP_SEND_LIMIT_PER_IP, DEFAULT_PASSCODE_SENDS_PER_IP, 'OTP_SEND_LIMIT_PER_IP', problems, { min: 1 }),
   };
 
   if (problems.length > 0) {

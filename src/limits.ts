@@ -17,9 +17,11 @@ export const PASSCODE_MAX_ATTEMPTS = 5;
  * window ends. New codes do not reset it; a successful sign-in does (NIST SP 800-63B-4 throttling).
  */
 export const PASSCODE_FAILURE_LIMIT = { points: 10, durationSeconds: 15 * 60 };
-/** Codes mailed per tenant and address, and per client IP. */
-export const PASSCODE_SEND_LIMIT_PER_ADDRESS = { points: 5, durationSeconds: 15 * 60 };
-export const PASSCODE_SEND_LIMIT_PER_IP = { points: 30, durationSeconds: 15 * 60 };
+/** Codes mailed per tenant and address, and per client IP (OTP_SEND_LIMIT_PER_IP changes the latter). */
+export const PASSCODE_SEND_WINDOW_SECONDS = 15 * 60;
+export const PASSCODE_SENDS_PER_ADDRESS = 5;
+/** Generous: many guests of one partner can share a company NAT. */
+export const DEFAULT_PASSCODE_SENDS_PER_IP = 100;
 /** A new code for the same sign-in only after this long, while the last one still works. */
 export const PASSCODE_RESEND_COOLDOWN_SECONDS = 30;
 

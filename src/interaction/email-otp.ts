@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { User } from '../guests/user.ts';
 import {
   PASSCODE_FAILURE_LIMIT, PASSCODE_MAX_ATTEMPTS, PASSCODE_RESEND_COOLDOWN_SECONDS,
-  PASSCODE_SEND_LIMIT_PER_ADDRESS, PASSCODE_SEND_LIMIT_PER_IP,
+  PASSCODE_SEND_WINDOW_SECONDS, PASSCODE_SENDS_PER_ADDRESS,
 } from '../limits.ts';
 import { type MailTemplates } from '../mail/mail-templates.ts';
 import { MailDeliveryError, type Mailer } from '../mail/mailer.ts';
@@ -13,7 +13,6 @@ import type { KeyValueStore } from '../store/key-value-store.ts';
 import type { Keys } from '../store/keys.ts';
 import type { RateLimiter } from '../store/rate-limiter.ts';
 import type { SignInRepository, SignInState } from '../store/sign-in-repository.ts';
-import type { UserRepository } from '../store/user-repository.ts';
 import type { Tenant } from '../tenants/tenant.ts';
 import { generatePasscode, isWellFormedPasscode, type PasscodeMac } from './passcodes.ts';
 
@@ -24,7 +23,7 @@ export type SendOutcome =
   | { kind: 'mailFailed' };
 
 export type VerifyOutcome =
-  | { kind: 'verified'; user: User }
+  | { kind: 'verified'; userId: string }
   | { kind: 'malformed' }
   | { kind: 'wrong'; attemptsLeft: number }
   | { kind: 'dead' }
@@ -36,11 +35,12 @@ export interface EmailOtpDependencies {
   store: KeyValueStore;
   keys: Keys;
   signIns: SignInRepository;
-  users: UserRepository;
   mailer: Mailer;
   templates: MailTemplates;
   mac: PasscodeMac;
   otpTtlSeconds: number;
+  /** Codes mailed per client IP in PASSCODE_SEND_WINDOW_SECONDS. */
+  sendsPerIp: number;
   log: Logger;
 }
 
@@ -60,13 +60,20 @@ export class EmailOtp {
   constructor(deps: EmailOtpDependencies) {
     this.#deps = deps;
     this.#failures = deps.store.rateLimiter(deps.keys.rateLimit('passcode-failures'), PASSCODE_FAILURE_LIMIT);
-    this.#sendsPerAddress = deps.store.rateLimiter(deps.keys.rateLimit('passcode-sends-address'), PASSCODE_SEND_LIMIT_PER_ADDRESS);
-    this.#sendsPerIp = deps.store.rateLimiter(deps.keys.rateLimit('passcode-sends-ip'), PASSCODE_SEND_LIMIT_PER_IP);
+    this.#sendsPerAddress = deps.store.rateLimiter(deps.keys.rateLimit('passcode-sends-address'), {
+      points: PASSCODE_SENDS_PER_ADDRESS, durationSeconds: PASSCODE_SEND_WINDOW_SECONDS,
+    });
+    this.#sendsPerIp = deps.store.rateLimiter(deps.keys.rateLimit('passcode-sends-ip'), {
+      points: deps.sendsPerIp, durationSeconds: PASSCODE_SEND_WINDOW_SECONDS,
+    });
   }
 
-  /** Mails a new code for this sign-in (replacing any earlier one) if the address may have one. */
-  async send(tenant: Tenant, uid: string, state: SignInState & { email: string }, clientIp: string, now = Date.now()): Promise<SendOutcome> {
-    const { signIns, users, mailer, templates, mac, otpTtlSeconds } = this.#deps;
+  /**
+   * Mails a new code for this sign-in (replacing any earlier one) when the address belongs to
+   * `user`; for an address without a user, does the same work and mails nothing.
+   */
+  async send(tenant: Tenant, uid: string, state: SignInState & { email: string }, user: User | undefined, clientIp: string, now = Date.now()): Promise<SendOutcome> {
+    const { signIns, mailer, templates, mac, otpTtlSeconds } = this.#deps;
     const sinceLast = state.passcodeSentAt === undefined ? Infinity : now / 1000 - state.passcodeSentAt;
     const lastStillUsable = !state.passcodeUsed && !state.passcodeDead && sinceLast < otpTtlSeconds;
     if (lastStillUsable && sinceLast < PASSCODE_RESEND_COOLDOWN_SECONDS) {
@@ -83,9 +90,8 @@ export class EmailOtp {
 
     const code = generatePasscode();
     const binding = { tenantId: tenant.id, uid, email: state.email };
-    await signIns.savePasscode(tenant.id, uid, { mac: mac.mac(binding, code), email: state.email }, otpTtlSeconds);
+    await signIns.savePasscode(tenant.id, uid, { mac: mac.mac(binding, code), email: state.email, userId: user?.id ?? '' }, otpTtlSeconds);
 
-    const user = await users.findByMail(tenant.id, state.email);
     try {
       if (user) {
         await mailer.send(templates.passcode({ to: state.email, tenantName: tenant.displayName, code, validForSeconds: otpTtlSeconds }));
@@ -102,7 +108,7 @@ export class EmailOtp {
 
   /** Checks a typed code against this sign-in's code. Every wrong one counts, per code and per address. */
   async verify(tenant: Tenant, uid: string, state: SignInState & { email: string }, code: string): Promise<VerifyOutcome> {
-    const { signIns, users, mac } = this.#deps;
+    const { signIns, mac } = this.#deps;
     if (!isWellFormedPasscode(code)) return { kind: 'malformed' };
 
     const address = addressKey(tenant.id, state.email);
@@ -120,10 +126,9 @@ export class EmailOtp {
     }
 
     const binding = { tenantId: tenant.id, uid, email: state.email };
-    const user = stored.email === state.email && mac.matches(binding, code, stored.mac)
-      ? await users.findByMail(tenant.id, state.email)
-      : undefined;
-    if (!user) {
+    // A code of an address without a user never matches: nobody was ever told it.
+    const matches = stored.userId !== '' && stored.email === state.email && mac.matches(binding, code, stored.mac);
+    if (!matches) {
       const failures = await this.#failures.hit(address);
       if (stored.attempts >= PASSCODE_MAX_ATTEMPTS) await signIns.discardPasscode(tenant.id, uid);
       // The last allowed failure locks the address at once: the guest learns it now, not on the next try.
@@ -134,7 +139,7 @@ export class EmailOtp {
 
     if (!(await signIns.consumePasscode(tenant.id, uid))) return { kind: 'used' };
     await this.#failures.reset(address);
-    return { kind: 'verified', user };
+    return { kind: 'verified', userId: stored.userId };
   }
 }
 

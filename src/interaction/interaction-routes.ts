@@ -40,6 +40,8 @@ interface Attempt {
   clientName: string;
   isRedemption: boolean;
   state: SignInState;
+  /** The state was just started and is not stored yet. */
+  isNew: boolean;
 }
 
 type RouterContext = Context & { state: TenantState; params: Record<string, string> };
@@ -71,13 +73,15 @@ export function interactionRoutes(deps: InteractionDependencies): Router<TenantS
     const clientId = String(details.params.client_id);
     const client = await provider.Client.find(clientId);
     const isRedemption = clientId === REDEMPTION_CLIENT_ID;
+    const stored = await signIns.state(tenant.id, details.uid);
     const attempt: Attempt = {
       uid: details.uid,
       provider,
       tenant,
       clientName: client?.clientName ?? clientId,
       isRedemption,
-      state: (await signIns.state(tenant.id, details.uid)) ?? await startState(tenant, details.params, isRedemption),
+      state: stored ?? await startState(tenant, details.params, isRedemption),
+      isNew: !stored,
     };
     if (details.prompt.name !== 'login') {
       // Consent is implied by loadExistingGrant; any other prompt here means the attempt is stale.
@@ -97,7 +101,14 @@ export function interactionRoutes(deps: InteractionDependencies): Router<TenantS
     } else if (typeof params.login_hint === 'string' && isEmailAddress(normalizeEmail(params.login_hint))) {
       state.email = normalizeEmail(params.login_hint);
     }
+    if (state.email) state.method = (await discover(tenant, state.email)).method;
     return state;
+  }
+
+  /** Home-realm discovery for an address, with the tenant's user of that address. */
+  async function discover(tenant: Tenant, email: string) {
+    const user = await users.findByMail(tenant.id, email);
+    return { user, method: await discoverSignInMethod(discoverySteps, { tenant, email, user }) };
   }
 
   async function save(attempt: Attempt): Promise<void> {
@@ -120,7 +131,7 @@ export function interactionRoutes(deps: InteractionDependencies): Router<TenantS
   }
 
   /** Renders whatever step the attempt is at, with an optional message from the last action. */
-  async function render(ctx: RouterContext, attempt: Attempt, message?: { kind: 'error' | 'notice'; text: string }, status = 200): Promise<void> {
+  function render(ctx: RouterContext, attempt: Attempt, message?: { kind: 'error' | 'notice'; text: string }, status = 200): void {
     const { state, tenant } = attempt;
     const common = {
       tenantName: tenant.displayName,
@@ -142,9 +153,7 @@ export function interactionRoutes(deps: InteractionDependencies): Router<TenantS
       pages.send(ctx, 'sign-in', { ...common, title: `Sign in to ${tenant.displayName}` }, status);
       return;
     }
-    const user = await users.findByMail(tenant.id, state.email);
-    const method = await discoverSignInMethod(discoverySteps, { tenant, email: state.email, user });
-    if (method.kind === 'unavailable') {
+    if (state.method?.kind !== 'EmailOTP') {
       pages.send(ctx, 'no-method', { ...common, title: 'We can’t sign you in with this address' }, status === 200 ? 403 : status);
       return;
     }
@@ -162,8 +171,8 @@ export function interactionRoutes(deps: InteractionDependencies): Router<TenantS
 
   router.get('/', async (ctx) => {
     const attempt = await load(ctx as RouterContext);
-    await save(attempt);
-    await render(ctx as RouterContext, attempt);
+    if (attempt.isNew) await save(attempt);
+    render(ctx as RouterContext, attempt);
   });
 
   router.post('/identify', async (ctx) => {
@@ -172,9 +181,10 @@ export function interactionRoutes(deps: InteractionDependencies): Router<TenantS
     if (attempt.state.emailLocked) return seeStep(ctx as RouterContext, attempt);
     const email = normalizeEmail(formValue(ctx as RouterContext, 'email'));
     if (!isEmailAddress(email)) {
-      return render(ctx as RouterContext, attempt, { kind: 'error', text: 'Enter an email address like name@example.com.' }, 400);
+      render(ctx as RouterContext, attempt, { kind: 'error', text: 'Enter an email address like name@example.com.' }, 400);
+      return;
     }
-    attempt.state = { csrfToken: attempt.state.csrfToken, email };
+    attempt.state = { csrfToken: attempt.state.csrfToken, email, method: (await discover(attempt.tenant, email)).method };
     await save(attempt);
     seeStep(ctx as RouterContext, attempt);
   });
@@ -195,18 +205,22 @@ export function interactionRoutes(deps: InteractionDependencies): Router<TenantS
     checkCsrf(ctx as RouterContext, attempt);
     const { state, tenant } = attempt;
     if (!state.email) return seeStep(ctx as RouterContext, attempt);
-    const user = await users.findByMail(tenant.id, state.email);
-    const method = await discoverSignInMethod(discoverySteps, { tenant, email: state.email, user });
-    if (method.kind !== 'EmailOTP') return seeStep(ctx as RouterContext, attempt);
+    // Discovery again: the tenant's policy or the guest may have changed since the address was given.
+    const { user, method } = await discover(tenant, state.email);
+    if (method.kind !== 'EmailOTP') {
+      attempt.state = { ...state, method };
+      await save(attempt);
+      return seeStep(ctx as RouterContext, attempt);
+    }
 
-    const outcome = await emailOtp.send(tenant, attempt.uid, { ...state, email: state.email }, ctx.ip);
+    const outcome = await emailOtp.send(tenant, attempt.uid, { ...state, email: state.email }, user, ctx.ip);
     if (outcome.kind === 'sent') {
-      attempt.state = { ...state, passcodeSentAt: Math.floor(Date.now() / 1000), passcodeUsed: false, passcodeDead: false };
+      attempt.state = { ...state, method, passcodeSentAt: Math.floor(Date.now() / 1000), passcodeUsed: false, passcodeDead: false };
       await save(attempt);
       return seeStep(ctx as RouterContext, attempt);
     }
     const { text, status } = describeSendOutcome(outcome);
-    await render(ctx as RouterContext, attempt, { kind: 'error', text }, status);
+    render(ctx as RouterContext, attempt, { kind: 'error', text }, status);
   });
 
   router.post('/verify', async (ctx) => {
@@ -220,7 +234,9 @@ export function interactionRoutes(deps: InteractionDependencies): Router<TenantS
     if (outcome.kind === 'verified') {
       attempt.state = { ...state, passcodeUsed: true };
       await save(attempt);
-      const user = await redemptions.recordSignIn(tenant.id, outcome.user, 'EmailOTP');
+      const found = await users.find(tenant.id, outcome.userId);
+      if (!found) throw SignInProblem.expired();
+      const user = await redemptions.recordSignIn(tenant.id, found, 'EmailOTP');
       const returnTo = await attempt.provider.interactionResult(ctx.req, ctx.res, {
         login: { accountId: user.id, amr: ['otp'], remember: true },
       }, { mergeWithLastSubmission: false });
@@ -233,7 +249,7 @@ export function interactionRoutes(deps: InteractionDependencies): Router<TenantS
       await save(attempt);
     }
     const { text, status } = describeVerifyOutcome(outcome);
-    await render(ctx as RouterContext, attempt, { kind: 'error', text }, status);
+    render(ctx as RouterContext, attempt, { kind: 'error', text }, status);
   });
 
   router.post('/cancel', async (ctx) => {

@@ -56,7 +56,8 @@ export class MailTemplates {
     let template = this.#compiled.get(name);
     if (!template) {
       const filename = join(this.#directory, `${name}.ejs`);
-      template = ejs.compile(readFileSync(filename, 'utf8'), { filename }) as Template;
+      // cache: partials pulled in with include() are compiled once too, not read again per render.
+      template = ejs.compile(readFileSync(filename, 'utf8'), { filename, cache: true }) as Template;
       this.#compiled.set(name, template);
     }
     return template;

@@ -1,3 +1,4 @@
+import type { SignInMethod } from '../interaction/home-realm-discovery.ts';
 import type { KeyValueStore } from './key-value-store.ts';
 import type { Keys } from './keys.ts';
 
@@ -9,6 +10,8 @@ export interface SignInState {
   email?: string;
   /** The address may not be changed: redemption of an invitation for it. */
   emailLocked?: boolean;
+  /** What home-realm discovery chose for the address (checked again before a code is sent). */
+  method?: SignInMethod;
   /** Epoch seconds of the last code sent in this sign-in. */
   passcodeSentAt?: number;
   /** The code of this sign-in was used successfully. */
@@ -17,10 +20,12 @@ export interface SignInState {
   passcodeDead?: boolean;
 }
 
-/** A code as stored: only its MAC, the address it was sent to, and the attempts made on it. */
+/** A code as stored: only its MAC, the address it was sent to, whose it is, and the attempts made on it. */
 export interface StoredPasscode {
   mac: string;
   email: string;
+  /** The user the code signs in; empty for an address without one (such a code can never work). */
+  userId: string;
   attempts: number;
 }
 
@@ -53,11 +58,11 @@ export class SignInRepository {
   }
 
   /** Stores the sign-in's code, replacing any earlier one: only the newest code works. */
-  async savePasscode(tenantId: string, uid: string, passcode: { mac: string; email: string }, ttlSeconds: number): Promise<void> {
+  async savePasscode(tenantId: string, uid: string, passcode: Omit<StoredPasscode, 'attempts'>, ttlSeconds: number): Promise<void> {
     const key = this.#keys.passcode(tenantId, uid);
     await this.#store.write([
       { type: 'delete', key },
-      { type: 'hashSet', key, fields: { mac: passcode.mac, email: passcode.email, attempts: '0' }, ttlSeconds },
+      { type: 'hashSet', key, fields: { mac: passcode.mac, email: passcode.email, userId: passcode.userId, attempts: '0' }, ttlSeconds },
     ]);
   }
 
@@ -65,7 +70,7 @@ export class SignInRepository {
   async attemptPasscode(tenantId: string, uid: string): Promise<StoredPasscode | undefined> {
     const stored = await this.#store.hashIncrement(this.#keys.passcode(tenantId, uid), 'attempts');
     if (!stored?.mac || !stored.email) return undefined;
-    return { mac: stored.mac, email: stored.email, attempts: Number(stored.attempts) };
+    return { mac: stored.mac, email: stored.email, userId: stored.userId ?? '', attempts: Number(stored.attempts) };
   }
 
   /** Uses the code up. False when it was already gone: another request used it first. */

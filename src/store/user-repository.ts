@@ -3,8 +3,9 @@ import type { KeyValueStore } from './key-value-store.ts';
 import type { Keys } from './keys.ts';
 
 /**
- * The users of a tenant: a record per user, an index by address (one user per address per
- * tenant), and a creation-ordered index for listing.
+ * The users of a tenant: the record under its id and, as a copy written in the same atomic batch,
+ * under its address (one user per address per tenant), so a sign-in finds a user by address in one
+ * round trip. A creation-ordered index serves listing.
  */
 export class UserRepository {
   readonly #store: KeyValueStore;
@@ -21,8 +22,8 @@ export class UserRepository {
   }
 
   async findByMail(tenantId: string, mail: string): Promise<User | undefined> {
-    const userId = await this.#store.get(this.#keys.userByMail(tenantId, mail));
-    return userId ? this.find(tenantId, userId) : undefined;
+    const stored = await this.#store.get(this.#keys.userByMail(tenantId, mail));
+    return stored ? (JSON.parse(stored) as User) : undefined;
   }
 
   /** Stores a new user; false when the address already has one in this tenant. */
@@ -31,7 +32,7 @@ export class UserRepository {
     return this.#store.write(
       [
         { type: 'set', key: this.#keys.user(tenantId, user.id), value: JSON.stringify(user) },
-        { type: 'set', key: byMail, value: user.id },
+        { type: 'set', key: byMail, value: JSON.stringify(user) },
         { type: 'sortedSetAdd', key: this.#keys.userIndex(tenantId), member: user.id, score: Date.parse(user.createdDateTime) },
       ],
       { absent: [byMail] },
@@ -50,6 +51,10 @@ export class UserRepository {
   /** Replaces an existing user's record; false when the user no longer exists. */
   update(tenantId: string, user: User): Promise<boolean> {
     const key = this.#keys.user(tenantId, user.id);
-    return this.#store.write([{ type: 'set', key, value: JSON.stringify(user) }], { present: [key] });
+    const value = JSON.stringify(user);
+    return this.#store.write(
+      [{ type: 'set', key, value }, { type: 'set', key: this.#keys.userByMail(tenantId, user.mail), value }],
+      { present: [key] },
+    );
   }
 }

@@ -108,9 +108,11 @@ export function providerConfiguration(tenant: Tenant, jwks: JWK[], dependencies:
       if (!oidc.client || !oidc.session?.accountId) return undefined;
       const grantId = oidc.result?.consent?.grantId ?? oidc.session.grantIdFor(oidc.client.clientId);
       const existing = grantId ? await oidc.provider.Grant.find(grantId) : undefined;
+      const requested = [...(oidc.requestParamScopes ?? [])];
+      const granted = new Set(existing?.getOIDCScope().split(' ') ?? []);
+      if (existing && requested.every((scope) => granted.has(scope))) return existing;
       const grant = existing ?? new oidc.provider.Grant({ clientId: oidc.client.clientId, accountId: oidc.session.accountId });
-      const requested = [...(oidc.requestParamScopes ?? [])].join(' ');
-      if (requested) grant.addOIDCScope(requested);
+      if (requested.length > 0) grant.addOIDCScope(requested.join(' '));
       await grant.save();
       return grant;
     },

@@ -119,3 +119,27 @@ test('cancelling sends the guest back to the app with access_denied', async () =
   expect(location.searchParams.get('error')).toBe('access_denied');
   expect(location.searchParams.get('state')).toBe(rp.state);
 });
+
+test('ID tokens are signed with the current key; after a rotation, with the key that was published as next', async () => {
+  const kidOf = (idToken: string) => JSON.parse(Buffer.from(idToken.split('.')[0]!, 'base64url').toString()).kid as string;
+  const signIn = async (email: string) => {
+    await invite(email);
+    const rp = await RelyingParty.discover(`${idp.baseUrl}/contoso/v2.0`, app, REDIRECT);
+    const guest = new GuestAgent();
+    const sendPage = await guest.follow(await rp.authorizationUrl({ login_hint: email }), rp.isCallback);
+    const entering = await guest.submit(sendPage, '/send');
+    const callback = await guest.submit(entering, '/verify', { code: codeIn(await smtp.nextMessageTo(email)) }, rp.isCallback);
+    return (await rp.redeemCallback(callback.location!)).id_token!;
+  };
+  type Key = { kid: string; alg: string; status: string };
+  const keys = async () => (await idp.admin('GET', '/admin/tenants/contoso/signingKeys')).body.value as Key[];
+  const rs256 = (list: Key[], status: string) => list.find((key) => key.alg === 'RS256' && key.status === status)!.kid;
+
+  const before = await keys();
+  expect(kidOf(await signIn('before.rotation@fabrikam.example'))).toBe(rs256(before, 'current'));
+
+  await idp.admin('POST', '/admin/tenants/contoso/signingKeys/rotate');
+  const after = await keys();
+  expect(rs256(after, 'current')).toBe(rs256(before, 'next'));
+  expect(kidOf(await signIn('after.rotation@fabrikam.example'))).toBe(rs256(before, 'next'));
+});

@@ -247,6 +247,23 @@ describe('sending codes', () => {
     expect(textOf(refused.html)).toMatch(/Too many codes were requested\. Try again in \d+ minutes/);
   });
 
+  test('codes per client IP are limited too (OTP_SEND_LIMIT_PER_IP), whatever the address', async () => {
+    const strict = await startIdp({ env: { SMTP_URL: smtp.url, OTP_SEND_LIMIT_PER_IP: '2' } });
+    try {
+      const fixture = await tenantWithApp(strict, 'strict');
+      const answers = [];
+      for (const name of ['ip-one', 'ip-two', 'ip-three']) {
+        const guest = new GuestAgent();
+        const { page } = await startSignIn(guest, fixture, `${name}@partner.example`);
+        answers.push(await guest.submit(page, '/send'));
+      }
+      expect(answers.map((answer) => answer.status)).toEqual([200, 200, 429]);
+      expect(textOf(answers[2]!.html)).toContain('Too many codes were requested');
+    } finally {
+      await strict.close();
+    }
+  });
+
   test('a mail server that does not answer gets the guest a clear "try again" page, invited or not', async () => {
     const broken = await startIdp({ env: { SMTP_URL: 'smtp://127.0.0.1:9' } });
     try {

@@ -52,6 +52,8 @@ export async function startSmtpListener(): Promise<SmtpListener> {
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
+    // No DNS on loopback: a reverse lookup would only add its timeout to every message.
+    disableReverseLookup: true,
     logger: false,
     onData(stream, _session, callback) {
       if (listener.refuse) {
