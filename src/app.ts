@@ -10,11 +10,13 @@ import { adminErrors } from './admin/admin-errors.ts';
 import { adminRoutes } from './admin/admin-routes.ts';
 import type { Config } from './config.ts';
 import { developmentRoutes } from './dev/development-routes.ts';
+import { TenantAdminTokens } from './admin/tenant-admin-tokens.ts';
 import { findAccountIn } from './guests/accounts.ts';
+import { Guests } from './guests/guests.ts';
 import { Invitations } from './guests/invitations.ts';
 import { Redemptions } from './guests/redemption.ts';
 import { EmailOtp } from './interaction/email-otp.ts';
-import { emailOneTimePasscode } from './interaction/home-realm-discovery.ts';
+import { emailOneTimePasscode, redeemedMethod } from './interaction/home-realm-discovery.ts';
 import { interactionRoutes } from './interaction/interaction-routes.ts';
 import { PasscodeMac } from './interaction/passcodes.ts';
 import { redemptionRoutes } from './interaction/redemption-routes.ts';
@@ -60,6 +62,7 @@ export interface GuestIdp {
   tenants: TenantService;
   clients: ClientRepository;
   users: UserRepository;
+  guests: Guests;
   invitations: Invitations;
   providers: ProviderCache;
   mailer: Mailer;
@@ -107,7 +110,8 @@ export function createApp({ config, store, log, keyNamespace }: AppOptions): Gue
   );
 
   // Guests and sign-in
-  const invitations = new Invitations({ users, invitations: invitationRepository, mailer, templates, baseUrl: config.baseUrl });
+  const guests = new Guests(users, invitationRepository, store, keys);
+  const invitations = new Invitations({ users, guests, invitations: invitationRepository, mailer, templates, baseUrl: config.baseUrl });
   const redemptions = new Redemptions(users, invitationRepository);
   const emailOtp = new EmailOtp({
     store, keys, signIns, mailer, templates, log,
@@ -117,8 +121,10 @@ export function createApp({ config, store, log, keyNamespace }: AppOptions): Gue
   });
   const signInPages = interactionRoutes({
     pages, signIns, users, invitations: invitationRepository, emailOtp, redemptions,
-    discoverySteps: [emailOneTimePasscode],
+    // Home-realm discovery, in Microsoft's documented redemption order.
+    discoverySteps: [redeemedMethod, emailOneTimePasscode],
     otpTtlSeconds: config.otpTtlSeconds,
+    emailOtpDefault: config.emailOtpDefault,
   });
   const redeemPages = redemptionRoutes({ pages, signIns, invitations: invitationRepository, baseUrl: config.baseUrl });
 
@@ -129,7 +135,8 @@ export function createApp({ config, store, log, keyNamespace }: AppOptions): Gue
   ops.get('/metrics', adminErrors(log), requireAdmin(config.adminToken), metricsEndpoint(metrics));
   ops.get('/sign-in-to-organization', signInToOrganization(directory, pages, config.baseUrl));
 
-  const admin = adminRoutes({ config, log, tenants, clients, providers, invitations });
+  const tenantAdmins = new TenantAdminTokens(config.baseUrl, directory, providers, clients);
+  const admin = adminRoutes({ config, log, tenants, clients, providers, invitations, guests, tenantAdmins });
 
   const app = new Koa({ proxy: config.trustProxy });
   app.keys = config.cookieKeys;
@@ -153,5 +160,5 @@ export function createApp({ config, store, log, keyNamespace }: AppOptions): Gue
   }));
   app.use(tenantRequired(pages, config.baseUrl));
 
-  return { app, config, store, keys, tenants, clients, users, invitations, providers, mailer, metrics };
+  return { app, config, store, keys, tenants, clients, users, guests, invitations, providers, mailer, metrics };
 }

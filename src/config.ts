@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
 import { ConfigurationError } from './errors.ts';
+import type { DeploymentEmailOtpDefault } from './guests/email-otp-policy.ts';
 import {
   ADMIN_TOKEN_MIN_LENGTH, DEFAULT_OTP_TTL_SECONDS, DEFAULT_PASSCODE_SENDS_PER_IP, DEFAULT_SESSION_TTL_SECONDS, PROVIDER_CACHE_SIZE,
 } from './limits.ts';
@@ -37,6 +38,8 @@ export interface Config {
   providerCacheSize: number;
   /** Codes mailed per client IP in 15 minutes. */
   passcodeSendsPerIp: number;
+  /** What a tenant's email OTP policy `default` means. */
+  emailOtpDefault: DeploymentEmailOtpDefault;
 }
 
 /** Stable development-only secrets, so a developer's Redis-backed data survives restarts. */
@@ -88,6 +91,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     trustProxy: env.TRUST_PROXY === 'true' || env.TRUST_PROXY === '1',
     providerCacheSize: integer(env.PROVIDER_CACHE_SIZE, PROVIDER_CACHE_SIZE, 'PROVIDER_CACHE_SIZE', problems, { min: 1 }),
     passcodeSendsPerIp: integer(env.OTP_SEND_LIMIT_PER_IP, DEFAULT_PASSCODE_SENDS_PER_IP, 'OTP_SEND_LIMIT_PER_IP', problems, { min: 1 }),
+    emailOtpDefault: emailOtpDefault(env, problems),
   };
 
   if (problems.length > 0) {
@@ -106,6 +110,17 @@ export function developmentDefaultsInUse(config: Config, env: NodeJS.ProcessEnv)
     env.COOKIE_KEYS ? undefined : 'built-in cookie key (set COOKIE_KEYS)',
     env.KEY_ENCRYPTION_KEY ? undefined : 'built-in key encryption key (set KEY_ENCRYPTION_KEY)',
   ].filter((item): item is string => item !== undefined);
+}
+
+function emailOtpDefault(env: NodeJS.ProcessEnv, problems: string[]): DeploymentEmailOtpDefault {
+  const state = env.EMAIL_OTP_DEFAULT ?? 'enabled';
+  if (state !== 'enabled' && state !== 'disabled') problems.push('EMAIL_OTP_DEFAULT must be enabled or disabled');
+  let autoEnableDate: Date | undefined;
+  if (env.EMAIL_OTP_AUTO_ENABLE_DATE) {
+    autoEnableDate = new Date(env.EMAIL_OTP_AUTO_ENABLE_DATE);
+    if (Number.isNaN(autoEnableDate.getTime())) problems.push('EMAIL_OTP_AUTO_ENABLE_DATE must be an ISO 8601 date, like 2026-01-31');
+  }
+  return { enabled: state !== 'disabled', autoEnableDate };
 }
 
 function integer(

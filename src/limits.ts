@@ -46,6 +46,9 @@ export const TOKEN_TTL = {
   BackchannelAuthenticationRequest: 10 * 60,
 } as const;
 
+/** A tenant administrator's client-credentials token for the admin API (a JWT, so it is short). */
+export const TENANT_ADMIN_TOKEN_TTL = 15 * 60;
+
 /**
  * A rotated-out signing key stays in the JWKS until everything it signed has expired: ID tokens
  * live longest among signed artifacts (access tokens are opaque). Five minutes cover clock skew.

@@ -4,15 +4,19 @@ import type { Logger } from 'pino';
 
 import type { Config } from '../config.ts';
 import { NotFoundError } from '../errors.ts';
+import type { Guests } from '../guests/guests.ts';
 import type { Invitations } from '../guests/invitations.ts';
 import { ADMIN_BODY_LIMIT } from '../limits.ts';
 import type { ClientRepository } from '../store/client-repository.ts';
 import type { ProviderCache } from '../tenants/provider-cache.ts';
 import type { TenantService } from '../tenants/tenant-service.ts';
-import { type AdminState, requireAdmin } from './admin-auth.ts';
+import { type AdminState, requireAdmin, requireTenantAccess } from './admin-auth.ts';
 import { adminErrors } from './admin-errors.ts';
 import { mountClientsApi } from './clients-api.ts';
 import { mountInvitationsApi } from './invitations-api.ts';
+import { mountPoliciesApi } from './policies-api.ts';
+import type { TenantAdminTokens } from './tenant-admin-tokens.ts';
+import { mountUsersApi } from './users-api.ts';
 import { mountTenantsApi } from './tenants-api.ts';
 
 export interface AdminApiDependencies {
@@ -22,18 +26,28 @@ export interface AdminApiDependencies {
   clients: ClientRepository;
   providers: ProviderCache;
   invitations: Invitations;
+  guests: Guests;
+  tenantAdmins: TenantAdminTokens;
 }
 
 /** The admin API under /admin: JSON in and out, bearer-token guarded, Graph-shaped errors. */
-export function adminRoutes({ config, log, tenants, clients, providers, invitations }: AdminApiDependencies): Router<AdminState> {
+export function adminRoutes(dependencies: AdminApiDependencies): Router<AdminState> {
+  const { config, log, tenants, clients, providers, invitations, guests, tenantAdmins } = dependencies;
   const router = new Router<AdminState>({ prefix: '/admin' });
   router.use(adminErrors(log));
-  router.use(requireAdmin(config.adminToken));
+  router.use(requireAdmin(config.adminToken, tenantAdmins));
   router.use(bodyParser({ enableTypes: ['json'], jsonLimit: ADMIN_BODY_LIMIT, jsonStrict: true }));
+  // Every route under /admin/tenants/{t}: a tenant administrator reaches its own tenant only.
+  router.param('tenantId', (tenantId, ctx, next) => {
+    requireTenantAccess(ctx.state.principal, tenantId);
+    return next();
+  });
 
   mountTenantsApi(router, tenants, config);
   mountClientsApi(router, tenants, clients, providers);
   mountInvitationsApi(router, tenants, invitations);
+  mountUsersApi(router, tenants, guests, config.baseUrl);
+  mountPoliciesApi(router, tenants, config.emailOtpDefault);
 
   router.all('/{*rest}', () => {
     throw new NotFoundError('No such admin API resource.');

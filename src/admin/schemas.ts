@@ -91,6 +91,7 @@ export const createInvitationBody = z.strictObject({
   inviteRedirectUrl,
   invitedUserDisplayName: displayName.optional(),
   sendInvitationMessage: z.boolean().default(false),
+  resetRedemption: z.boolean().default(false),
 });
 
 export type CreateInvitationBody = z.infer<typeof createInvitationBody>;

@@ -3,7 +3,7 @@ import type Router from '@koa/router';
 import type { Config } from '../config.ts';
 import { describeSigningKey } from '../tenants/signing-keys.ts';
 import type { TenantService } from '../tenants/tenant-service.ts';
-import type { AdminState } from './admin-auth.ts';
+import { type AdminState, requireDeploymentAdmin } from './admin-auth.ts';
 import { parseBody } from './parse-body.ts';
 import { createTenantBody, updateTenantBody } from './schemas.ts';
 import { tenantView } from './views.ts';
@@ -11,6 +11,7 @@ import { tenantView } from './views.ts';
 /** `/admin/tenants` and the tenant's signing keys. */
 export function mountTenantsApi(router: Router<AdminState>, tenants: TenantService, config: Config): void {
   router.post('/tenants', async (ctx) => {
+    requireDeploymentAdmin(ctx.state.principal);
     const tenant = await tenants.create(parseBody(ctx, createTenantBody));
     ctx.status = 201;
     ctx.set('Location', `/admin/tenants/${tenant.id}`);
@@ -18,6 +19,7 @@ export function mountTenantsApi(router: Router<AdminState>, tenants: TenantServi
   });
 
   router.get('/tenants', async (ctx) => {
+    requireDeploymentAdmin(ctx.state.principal);
     ctx.body = { value: (await tenants.list()).map((tenant) => tenantView(tenant, config.baseUrl)) };
   });
 
@@ -31,6 +33,7 @@ export function mountTenantsApi(router: Router<AdminState>, tenants: TenantServi
   });
 
   router.delete('/tenants/:tenantId', async (ctx) => {
+    requireDeploymentAdmin(ctx.state.principal);
     await tenants.delete(ctx.params.tenantId as string);
     ctx.status = 204;
   });

@@ -1,12 +1,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 
-import { BadRequestError, ServiceUnavailableError } from '../errors.ts';
+import { BadRequestError, NotFoundError, ServiceUnavailableError } from '../errors.ts';
 import { INVITATION_TICKET_TTL_SECONDS } from '../limits.ts';
 import type { MailTemplates } from '../mail/mail-templates.ts';
 import { MailDeliveryError, type Mailer } from '../mail/mailer.ts';
 import { hashTicket, type InvitationRepository } from '../store/invitation-repository.ts';
 import type { UserRepository } from '../store/user-repository.ts';
 import { issuerOf, type Tenant } from '../tenants/tenant.ts';
+import type { Guests } from './guests.ts';
 import { normalizeEmail, type User } from './user.ts';
 
 /** Graph's invitation, as `POST /invitations` takes it (validated by the admin API). */
@@ -15,6 +16,8 @@ export interface InvitationRequest {
   inviteRedirectUrl: string;
   invitedUserDisplayName?: string | undefined;
   sendInvitationMessage: boolean;
+  /** Clear the guest's recorded sign-in method and make them redeem again (Graph's resetRedemption). */
+  resetRedemption?: boolean;
 }
 
 /** Graph's invitation resource, as the admin API returns it. */
@@ -32,6 +35,7 @@ export interface Invitation {
 
 export interface InvitationDependencies {
   users: UserRepository;
+  guests: Guests;
   invitations: InvitationRepository;
   mailer: Mailer;
   templates: MailTemplates;
@@ -53,7 +57,10 @@ export class Invitations {
   async invite(tenant: Tenant, request: InvitationRequest, inviterName: string): Promise<Invitation> {
     const { users, invitations, mailer, templates, baseUrl } = this.#deps;
     const email = normalizeEmail(request.invitedUserEmailAddress);
-    const { user, created } = await this.#guestFor(tenant, email, request.invitedUserDisplayName ?? null);
+    let { user, created } = request.resetRedemption
+      ? { user: await this.#existingGuest(tenant, email), created: false }
+      : await this.#guestFor(tenant, email, request.invitedUserDisplayName ?? null);
+    if (request.resetRedemption) user = await this.#deps.guests.resetRedemption(tenant.id, user);
 
     const id = randomUUID();
     const ticket = randomBytes(32).toString('base64url');
@@ -97,6 +104,14 @@ export class Invitations {
     };
   }
 
+  /** resetRedemption applies to a guest who exists already. */
+  async #existingGuest(tenant: Tenant, email: string): Promise<User> {
+    const existing = await this.#deps.users.findByMail(tenant.id, email);
+    if (!existing) throw new NotFoundError(`There is no guest with the address ${email} in this tenant to reset.`);
+    if (existing.userType === 'Member') throw new BadRequestError(`${email} is a member of this tenant, not a guest.`);
+    return existing;
+  }
+
   /** The tenant's guest for the address: the existing one, or a new pending one. */
   async #guestFor(tenant: Tenant, email: string, displayName: string | null): Promise<{ user: User; created: boolean }> {
     const { users } = this.#deps;
@@ -105,7 +120,7 @@ export class Invitations {
       if (existing.userType === 'Member') throw new BadRequestError(`${email} is a member of this tenant, not a guest.`);
       if (displayName && !existing.displayName) {
         const named = { ...existing, displayName };
-        await users.update(tenant.id, named);
+        await users.update(tenant.id, existing, named);
         return { user: named, created: false };
       }
       return { user: existing, created: false };

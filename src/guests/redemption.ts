@@ -25,7 +25,7 @@ export class Redemptions {
       ...(redeeming ? { externalUserState: 'Accepted', externalUserStateChangeDateTime: at, source } : {}),
       ...(!redeeming && !user.source ? { source } : {}),
     };
-    await this.#users.update(tenantId, next);
+    await this.#users.update(tenantId, user, next);
     if (redeeming) await this.#invitations.retireTickets(tenantId, user.id);
     return next;
   }

@@ -11,13 +11,20 @@ export type SignInMethod =
   | { kind: 'EmailOTP' }
   | { kind: 'unavailable'; reason: UnavailableReason };
 
-export type UnavailableReason = 'noMethod';
+/**
+ * - noMethod: nothing in the chain can sign this address in.
+ * - emailOtpDisabled: the guest redeemed with email codes, and the tenant has turned them off.
+ * - methodUnavailable: the guest redeemed with a method this deployment cannot offer (any more).
+ */
+export type UnavailableReason = 'noMethod' | 'emailOtpDisabled' | 'methodUnavailable';
 
 export interface DiscoveryContext {
   tenant: Tenant;
   email: string;
   /** The tenant's user with this address, when there is one. */
   user: User | undefined;
+  /** The tenant's email one-time passcode policy, resolved against the deployment default. */
+  emailOtpEnabled: boolean;
 }
 
 export type DiscoveryStep = (context: DiscoveryContext) => Promise<SignInMethod | undefined>;
@@ -30,5 +37,15 @@ export async function discoverSignInMethod(steps: readonly DiscoveryStep[], cont
   return { kind: 'unavailable', reason: 'noMethod' };
 }
 
-/** Email one-time passcode: the fallback for every address. */
-export const emailOneTimePasscode: DiscoveryStep = async () => ({ kind: 'EmailOTP' });
+/**
+ * 1. Sticky: a guest who redeemed signs in with the method recorded then, even if they have
+ * another account now, until an administrator resets the redemption.
+ */
+export const redeemedMethod: DiscoveryStep = async ({ user, emailOtpEnabled }) => {
+  if (user?.userType !== 'Guest' || user.externalUserState !== 'Accepted' || !user.source) return undefined;
+  if (user.source === 'EmailOTP') return emailOtpEnabled ? { kind: 'EmailOTP' } : { kind: 'unavailable', reason: 'emailOtpDisabled' };
+  return { kind: 'unavailable', reason: 'methodUnavailable' };
+};
+
+/** 6. Email one-time passcode: the fallback for every address, when the tenant's policy enables it. */
+export const emailOneTimePasscode: DiscoveryStep = async ({ emailOtpEnabled }) => (emailOtpEnabled ? { kind: 'EmailOTP' } : undefined);

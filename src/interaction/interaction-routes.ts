@@ -5,6 +5,7 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { Provider } from 'oidc-provider';
 
+import { type DeploymentEmailOtpDefault, isEmailOtpEnabled } from '../guests/email-otp-policy.ts';
 import type { Redemptions } from '../guests/redemption.ts';
 import { normalizeEmail } from '../guests/user.ts';
 import { FORM_BODY_LIMIT, PASSCODE_DIGITS, TOKEN_TTL } from '../limits.ts';
@@ -22,6 +23,7 @@ import { renderSignInProblems, SignInProblem } from './sign-in-problem.ts';
 
 export interface InteractionDependencies {
   pages: Pages;
+  emailOtpDefault: DeploymentEmailOtpDefault;
   signIns: SignInRepository;
   users: UserRepository;
   invitations: InvitationRepository;
@@ -54,27 +56,37 @@ const MAX_EMAIL_LENGTH = 254;
  * attempt stands and a POST (with a CSRF token) that moves it on, then redirects back (303).
  */
 export function interactionRoutes(deps: InteractionDependencies): Router<TenantState> {
-  const { pages, signIns, users, invitations, emailOtp, redemptions, discoverySteps, otpTtlSeconds } = deps;
+  const { pages, signIns, users, invitations, emailOtp, redemptions, discoverySteps, otpTtlSeconds, emailOtpDefault } = deps;
   const router = new Router<TenantState>({ prefix: '/:tenant/v2.0/interaction/:uid' });
   router.use(renderSignInProblems(pages));
   router.use(bodyParser({ enableTypes: ['form'], formLimit: FORM_BODY_LIMIT }));
 
   const pageUrl = (attempt: Attempt, action = '') => `/${attempt.tenant.id}/v2.0/interaction/${attempt.uid}${action}`;
 
-  async function load(ctx: RouterContext): Promise<Attempt> {
-    const { tenant, tenantProvider: { provider } } = ctx.state;
-    let details;
+  type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
+
+  /** oidc-provider's record of this attempt; a missing or foreign one means the attempt expired. */
+  async function readInteraction(ctx: RouterContext): Promise<Details> {
+    const { provider } = ctx.state.tenantProvider;
+    let details: Details;
     try {
       details = await provider.interactionDetails(ctx.req, ctx.res);
     } catch {
       throw SignInProblem.expired();
     }
     if (details.uid !== ctx.params.uid) throw SignInProblem.expired();
+    return details;
+  }
+
+  async function load(ctx: RouterContext, known?: Details): Promise<Attempt> {
+    const { tenant, tenantProvider: { provider } } = ctx.state;
+    const details = known ?? await readInteraction(ctx);
+    if (details.prompt.name !== 'login') throw SignInProblem.expired();
     const clientId = String(details.params.client_id);
     const client = await provider.Client.find(clientId);
     const isRedemption = clientId === REDEMPTION_CLIENT_ID;
     const stored = await signIns.state(tenant.id, details.uid);
-    const attempt: Attempt = {
+    return {
       uid: details.uid,
       provider,
       tenant,
@@ -83,11 +95,25 @@ export function interactionRoutes(deps: InteractionDependencies): Router<TenantS
       state: stored ?? await startState(tenant, details.params, isRedemption),
       isNew: !stored,
     };
-    if (details.prompt.name !== 'login') {
-      // Consent is implied by loadExistingGrant; any other prompt here means the attempt is stale.
-      throw SignInProblem.expired();
-    }
-    return attempt;
+  }
+
+  /**
+   * Consent is implied for a tenant's own apps (loadExistingGrant grants what they ask). An app
+   * can still ask for the consent prompt itself (prompt=consent, as OpenID Connect requires for
+   * offline_access): it is granted at once, without a page.
+   */
+  async function grantImpliedConsent(ctx: RouterContext, details: Details): Promise<void> {
+    const { provider } = ctx.state.tenantProvider;
+    if (!details.session?.accountId) throw SignInProblem.expired();
+    const clientId = String(details.params.client_id);
+    const grant = (details.grantId ? await provider.Grant.find(details.grantId) : undefined)
+      ?? new provider.Grant({ accountId: details.session.accountId, clientId });
+    const missing = details.prompt.details.missingOIDCScope;
+    grant.addOIDCScope([...(Array.isArray(missing) ? missing : []), String(details.params.scope ?? '')].join(' ').trim());
+    const grantId = await grant.save();
+    const returnTo = await provider.interactionResult(ctx.req, ctx.res, { consent: { grantId } }, { mergeWithLastSubmission: true });
+    ctx.status = 303;
+    ctx.redirect(returnTo);
   }
 
   /** The first look at an attempt: a CSRF token, and the address when the request already names it. */
@@ -108,7 +134,8 @@ export function interactionRoutes(deps: InteractionDependencies): Router<TenantS
   /** Home-realm discovery for an address, with the tenant's user of that address. */
   async function discover(tenant: Tenant, email: string) {
     const user = await users.findByMail(tenant.id, email);
-    return { user, method: await discoverSignInMethod(discoverySteps, { tenant, email, user }) };
+    const emailOtpEnabled = isEmailOtpEnabled(tenant.emailOtpPolicy, emailOtpDefault);
+    return { user, method: await discoverSignInMethod(discoverySteps, { tenant, email, user, emailOtpEnabled }) };
   }
 
   async function save(attempt: Attempt): Promise<void> {
@@ -154,7 +181,8 @@ export function interactionRoutes(deps: InteractionDependencies): Router<TenantS
       return;
     }
     if (state.method?.kind !== 'EmailOTP') {
-      pages.send(ctx, 'no-method', { ...common, title: 'We can’t sign you in with this address' }, status === 200 ? 403 : status);
+      const reason = state.method?.kind === 'unavailable' ? state.method.reason : 'noMethod';
+      pages.send(ctx, 'no-method', { ...common, reason, title: 'We can’t sign you in with this address' }, status === 200 ? 403 : status);
       return;
     }
     if (!state.passcodeSentAt) {
@@ -170,7 +198,9 @@ export function interactionRoutes(deps: InteractionDependencies): Router<TenantS
   }
 
   router.get('/', async (ctx) => {
-    const attempt = await load(ctx as RouterContext);
+    const details = await readInteraction(ctx as RouterContext);
+    if (details.prompt.name === 'consent') return grantImpliedConsent(ctx as RouterContext, details);
+    const attempt = await load(ctx as RouterContext, details);
     if (attempt.isNew) await save(attempt);
     render(ctx as RouterContext, attempt);
   });
@@ -229,6 +259,12 @@ export function interactionRoutes(deps: InteractionDependencies): Router<TenantS
     const { state, tenant } = attempt;
     if (!state.email || !state.passcodeSentAt) return seeStep(ctx as RouterContext, attempt);
 
+    if (!isEmailOtpEnabled(tenant.emailOtpPolicy, emailOtpDefault)) {
+      // Turned off since the code was sent: the code no longer signs anyone in.
+      attempt.state = { ...state, method: (await discover(tenant, state.email)).method };
+      await save(attempt);
+      return seeStep(ctx as RouterContext, attempt);
+    }
     const code = formValue(ctx as RouterContext, 'code').replace(/\s+/g, '');
     const outcome = await emailOtp.verify(tenant, attempt.uid, { ...state, email: state.email }, code);
     if (outcome.kind === 'verified') {

@@ -48,7 +48,7 @@ export class InvitationRepository {
 
   /** Retires every open ticket of the user: after redemption none of the links works again. */
   async retireTickets(tenantId: string, userId: string): Promise<void> {
-    await this.#store.deleteSetAndMembers(this.#keys.userTickets(tenantId, userId));
+    await this.#store.deleteSetsAndMembers([this.#keys.userTickets(tenantId, userId)]);
   }
 }
 

@@ -50,8 +50,8 @@ export interface KeyValueStore {
    */
   write(writes: Write[], conditions?: WriteConditions): Promise<boolean>;
 
-  /** Deletes every key listed in the set, and the set itself, atomically. */
-  deleteSetAndMembers(setKey: string): Promise<void>;
+  /** Deletes every key listed in the sets, and the sets themselves, atomically. */
+  deleteSetsAndMembers(setKeys: string[]): Promise<void>;
   /** Returns the value and deletes the key, atomically: single-use tickets. */
   getAndDelete(key: string): Promise<string | null>;
   /**

@@ -34,6 +34,8 @@ export class Keys {
   userByMail(tenantId: string, mail: string): string { return `${this.tenantPrefix(tenantId)}user-by-mail:${mail}`; }
   /** Sorted by creation time, for listing. */
   userIndex(tenantId: string): string { return `${this.tenantPrefix(tenantId)}users`; }
+  /** The users with one value of a filterable field (userType, externalUserState, source). */
+  userIndexBy(tenantId: string, field: string, value: string): string { return `${this.tenantPrefix(tenantId)}users-by:${field}:${value}`; }
   /** Keyed by the ticket's hash: the ticket itself is a secret in a link. */
   redeemTicket(tenantId: string, ticketHash: string): string { return `${this.tenantPrefix(tenantId)}redeem-ticket:${ticketHash}`; }
   userTickets(tenantId: string, userId: string): string { return `${this.tenantPrefix(tenantId)}user-tickets:${userId}`; }

@@ -80,9 +80,11 @@ export class MemoryStore implements KeyValueStore {
     return true;
   }
 
-  async deleteSetAndMembers(setKey: string): Promise<void> {
-    for (const member of await this.setMembers(setKey)) this.#entries.delete(member);
-    this.#entries.delete(setKey);
+  async deleteSetsAndMembers(setKeys: string[]): Promise<void> {
+    for (const setKey of setKeys) {
+      for (const member of await this.setMembers(setKey)) this.#entries.delete(member);
+      this.#entries.delete(setKey);
+    }
   }
 
   async getAndDelete(key: string): Promise<string | null> {

@@ -105,7 +105,7 @@ export class ModelAdapter implements Adapter {
   }
 
   async revokeByGrantId(grantId: string): Promise<void> {
-    await this.#store.deleteSetAndMembers(this.#keys.grantTokens(this.#tenantId, grantId));
+    await this.#store.deleteSetsAndMembers([this.#keys.grantTokens(this.#tenantId, grantId)]);
   }
 
   #key(id: string): string {
@@ -131,4 +131,18 @@ class ClientAdapter implements Adapter {
   async consume(): Promise<void> {}
   async destroy(): Promise<void> { throw new Error('clients are managed through the admin API'); }
   async revokeByGrantId(): Promise<void> {}
+}
+
+/**
+ * Ends everything an account holds in a tenant at once: its sessions, its grants and every token
+ * issued under them. Two round trips: read the account's index, then one script deleting the
+ * index, what it lists, the tokens of each grant and those grants' indexes.
+ */
+export async function revokeAccount(store: KeyValueStore, keys: Keys, tenantId: string, accountId: string): Promise<void> {
+  const accountIndex = keys.accountArtifacts(tenantId, accountId);
+  const grantPrefix = keys.oidcModel(tenantId, 'Grant', '');
+  const grantIndexes = (await store.setMembers(accountIndex))
+    .filter((key) => key.startsWith(grantPrefix))
+    .map((key) => keys.grantTokens(tenantId, key.slice(grantPrefix.length)));
+  await store.deleteSetsAndMembers([accountIndex, ...grantIndexes]);
 }

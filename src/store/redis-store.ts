@@ -57,9 +57,11 @@ end
 return 1
 `;
 
-const DELETE_SET_AND_MEMBERS_SCRIPT = `
-for _, key in ipairs(redis.call('SMEMBERS', KEYS[1])) do redis.call('DEL', key) end
-redis.call('DEL', KEYS[1])
+const DELETE_SETS_AND_MEMBERS_SCRIPT = `
+for _, setKey in ipairs(KEYS) do
+  for _, key in ipairs(redis.call('SMEMBERS', setKey)) do redis.call('DEL', key) end
+  redis.call('DEL', setKey)
+end
 return 1
 `;
 
@@ -71,7 +73,7 @@ return redis.call('HGETALL', KEYS[1])
 
 interface Scripts {
   guestIdpWrite(keyCount: number, ...keysAndSpec: string[]): Promise<number>;
-  guestIdpDeleteSetAndMembers(keyCount: number, setKey: string): Promise<number>;
+  guestIdpDeleteSetsAndMembers(keyCount: number, ...setKeys: string[]): Promise<number>;
   guestIdpHashIncrement(keyCount: number, key: string, field: string): Promise<string[] | null>;
 }
 
@@ -85,7 +87,7 @@ export class RedisStore implements KeyValueStore {
   private constructor(client: Client) {
     this.#client = client;
     client.defineCommand('guestIdpWrite', { lua: WRITE_SCRIPT });
-    client.defineCommand('guestIdpDeleteSetAndMembers', { lua: DELETE_SET_AND_MEMBERS_SCRIPT });
+    client.defineCommand('guestIdpDeleteSetsAndMembers', { lua: DELETE_SETS_AND_MEMBERS_SCRIPT });
     client.defineCommand('guestIdpHashIncrement', { lua: HASH_INCREMENT_SCRIPT });
     this.#scripts = client as unknown as Scripts;
   }
@@ -166,8 +168,9 @@ export class RedisStore implements KeyValueStore {
     return applied === 1;
   }
 
-  async deleteSetAndMembers(setKey: string): Promise<void> {
-    await this.#call(() => this.#scripts.guestIdpDeleteSetAndMembers(1, setKey));
+  async deleteSetsAndMembers(setKeys: string[]): Promise<void> {
+    if (setKeys.length === 0) return;
+    await this.#call(() => this.#scripts.guestIdpDeleteSetsAndMembers(setKeys.length, ...setKeys));
   }
 
   getAndDelete(key: string): Promise<string | null> {

@@ -1,10 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
+import type { JWK } from 'jose';
 import { LRUCache } from 'lru-cache';
 import { Provider } from 'oidc-provider';
 
 import { PROVIDER_CACHE_SIZE } from '../limits.ts';
-import { jwksForProvider, type SigningKey } from './signing-keys.ts';
+import { jwksForProvider, publicPart, type SigningKey } from './signing-keys.ts';
 import { providerConfiguration, type ProviderDependencies } from './provider-configuration.ts';
 import { issuerOf, type Tenant } from './tenant.ts';
 
@@ -13,6 +14,8 @@ export interface TenantProvider {
   provider: Provider;
   /** oidc-provider's request handler (a Koa app's callback). */
   handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  /** The tenant's published keys (what its jwks_uri serves), for verifying its JWTs in-process. */
+  publicJwks: JWK[];
 }
 
 interface Entry {
@@ -70,10 +73,10 @@ export class ProviderCache {
 
   async #build(tenant: Tenant): Promise<TenantProvider> {
     const keys = await this.#signingKeys(tenant.id);
-    const now = new Date();
+    const jwks = jwksForProvider(keys, new Date());
     const provider = new Provider(
       issuerOf(this.#dependencies.config.baseUrl, tenant.id),
-      providerConfiguration(tenant, jwksForProvider(keys, now), this.#dependencies),
+      providerConfiguration(tenant, jwks, this.#dependencies),
     );
     // Host and scheme come from BASE_URL: mount-provider.ts sets the forwarded headers itself.
     provider.proxy = true;
@@ -82,7 +85,12 @@ export class ProviderCache {
       .map((key) => Date.parse(key.publishedUntil as string));
     const entry = this.#entries.get(tenant.id);
     if (entry && retiredUntil.length > 0) entry.validUntil = Math.min(...retiredUntil);
-    const tenantProvider: TenantProvider = { tenant, provider, handle: provider.callback() as TenantProvider['handle'] };
+    const tenantProvider: TenantProvider = {
+      tenant,
+      provider,
+      handle: provider.callback() as TenantProvider['handle'],
+      publicJwks: jwks.map(publicPart),
+    };
     this.#onBuilt(tenantProvider);
     return tenantProvider;
   }

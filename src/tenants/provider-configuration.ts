@@ -2,7 +2,9 @@ import type { JWK } from 'jose';
 import type { Configuration, FindAccount, KoaContextWithOIDC } from 'oidc-provider';
 
 import type { Config } from '../config.ts';
-import { TOKEN_TTL } from '../limits.ts';
+import { errors } from 'oidc-provider';
+
+import { TENANT_ADMIN_TOKEN_TTL, TOKEN_TTL } from '../limits.ts';
 import type { ClientRepository } from '../store/client-repository.ts';
 import type { KeyValueStore } from '../store/key-value-store.ts';
 import type { Keys } from '../store/keys.ts';
@@ -32,6 +34,11 @@ export interface ProviderDependencies {
  */
 export const REDEMPTION_CLIENT_ID = 'guest-idp-redemption';
 
+/** The audience (resource indicator) of tokens for the admin API: `${BASE_URL}/admin`. */
+export function adminApiAudience(baseUrl: string): string {
+  return `${baseUrl}/admin`;
+}
+
 /** Client roles the admin API accepts; `admin` lets a client manage its own tenant. */
 export const CLIENT_ROLES = ['admin'] as const;
 
@@ -49,6 +56,7 @@ export function providerConfiguration(tenant: Tenant, jwks: JWK[], dependencies:
   const issuer = issuerOf(config.baseUrl, tenant.id);
   const secure = config.baseUrl.startsWith('https:');
   const cookieOptions = { httpOnly: true, sameSite: 'lax', secure, signed: true } as const;
+  const adminAudience = adminApiAudience(config.baseUrl);
 
   return {
     adapter: oidcAdapterFactory(store, keys, tenant.id, (clientId) => clients.findMetadata(tenant.id, clientId)),
@@ -92,6 +100,20 @@ export function providerConfiguration(tenant: Tenant, jwks: JWK[], dependencies:
         },
       },
       registration: { enabled: false },
+      // One resource server: the admin API. A client with the admin role gets, by client
+      // credentials, a short JWT for it, signed by this tenant's keys, so the admin API can tell
+      // which tenant (and client) it is from. Every other token stays opaque.
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: async (ctx, client) => (ctx.oidc.params?.grant_type === 'client_credentials' && isAdminClient(client)
+          ? adminAudience
+          : undefined),
+        useGrantedResource: async () => false,
+        getResourceServerInfo: async (_ctx, resource, client) => {
+          if (resource !== adminAudience || !isAdminClient(client)) throw new errors.InvalidTarget();
+          return { scope: 'admin', audience: adminAudience, accessTokenFormat: 'jwt', accessTokenTTL: TENANT_ADMIN_TOKEN_TTL, jwt: { sign: { alg: 'RS256' } } };
+        },
+      },
     },
 
     // Code flow for relying parties; `none` only for the invitation redemption client above.
@@ -179,4 +201,9 @@ export function providerConfiguration(tenant: Tenant, jwks: JWK[], dependencies:
 function secondsLeft(startedAt: number | undefined, lifetimeSeconds: number): number {
   if (!startedAt) return lifetimeSeconds;
   return Math.max(1, startedAt + lifetimeSeconds - Math.floor(Date.now() / 1000));
+}
+
+function isAdminClient(client: { metadata(): Record<string, unknown> }): boolean {
+  const roles = client.metadata().roles;
+  return Array.isArray(roles) && roles.includes('admin');
 }

@@ -72,6 +72,12 @@ export function jwksForProvider(keys: SigningKey[], now: Date): JWK[] {
     .map((key) => key.privateJwk);
 }
 
+/** A JWK without its private members. */
+export function publicPart(jwk: JWK): JWK {
+  const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...publicJwk } = jwk;
+  return publicJwk;
+}
+
 /** What an administrator may see of a key: never the private part. */
 export function describeSigningKey({ kid, alg, status, createdDateTime, publishedUntil }: SigningKey) {
   return { kid, alg, status, createdDateTime, ...(publishedUntil ? { publishedUntil } : {}) };

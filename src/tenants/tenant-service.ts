@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { ConflictError, NotFoundError } from '../errors.ts';
+import type { EmailOtpPolicyState } from '../guests/email-otp-policy.ts';
 import type { SigningKeyRepository } from '../store/signing-key-repository.ts';
 import type { TenantConflict, TenantRepository } from '../store/tenant-repository.ts';
 import { generateInitialSigningKeys, rotateSigningKeys, type SigningKey } from './signing-keys.ts';
@@ -15,6 +16,7 @@ export interface NewTenant {
 export interface TenantChanges {
   displayName?: string;
   verifiedDomains?: string[];
+  emailOtpPolicy?: EmailOtpPolicyState;
 }
 
 /**
@@ -65,6 +67,7 @@ export class TenantService {
       ...previous,
       ...(changes.displayName !== undefined ? { displayName: changes.displayName } : {}),
       ...(changes.verifiedDomains !== undefined ? { verifiedDomains: unique(changes.verifiedDomains) } : {}),
+      ...(changes.emailOtpPolicy !== undefined ? { emailOtpPolicy: changes.emailOtpPolicy } : {}),
       revision: previous.revision + 1,
     };
     const conflict = await this.#tenants.update(previous, next);

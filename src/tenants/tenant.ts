@@ -1,3 +1,4 @@
+import type { EmailOtpPolicyState } from '../guests/email-otp-policy.ts';
 import { RESERVED_TENANT_IDS } from '../limits.ts';
 
 /** An organization using guest-idp: its own issuer, keys, clients and guests. */
@@ -13,6 +14,8 @@ export interface Tenant {
    * process notices it must rebuild that tenant's Provider.
    */
   revision: number;
+  /** Email one-time passcode policy; missing means `default`. */
+  emailOtpPolicy?: EmailOtpPolicyState;
 }
 
 const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;

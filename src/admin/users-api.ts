@@ -1,0 +1,99 @@
+import type Router from '@koa/router';
+
+import { BadRequestError } from '../errors.ts';
+import type { Guests } from '../guests/guests.ts';
+import type { User } from '../guests/user.ts';
+import { USER_FILTER_FIELDS, type UserFilter, type UserFilterField } from '../store/user-repository.ts';
+import type { TenantService } from '../tenants/tenant-service.ts';
+import type { AdminState } from './admin-auth.ts';
+
+/** Graph's default and largest page sizes for user lists. */
+const DEFAULT_PAGE_SIZE = 100;
+const MAX_PAGE_SIZE = 999;
+
+const FILTER_VALUES: Record<UserFilterField, readonly string[]> = {
+  userType: ['Guest', 'Member'],
+  externalUserState: ['PendingAcceptance', 'Accepted'],
+  source: ['EmailOTP', 'Google', 'HomeTenant', 'ConsumerAccount', 'DirectFederation'],
+};
+
+/** What the admin API shows of a user, in Graph's field names. */
+export function userView(user: User) {
+  return {
+    id: user.id,
+    mail: user.mail,
+    displayName: user.displayName,
+    userType: user.userType,
+    externalUserState: user.externalUserState,
+    externalUserStateChangeDateTime: user.externalUserStateChangeDateTime,
+    source: user.source,
+    createdDateTime: user.createdDateTime,
+    lastSignInDateTime: user.lastSignInDateTime,
+  };
+}
+
+/**
+ * A small part of OData `$filter`, what the users list needs: `field eq 'value'` joined by `and`,
+ * on userType, externalUserState and source.
+ */
+export function parseUserFilter(filter: string | undefined): UserFilter {
+  if (filter === undefined || filter.trim() === '') return {};
+  const parsed: UserFilter = {};
+  for (const clause of filter.trim().split(/\s+and\s+/i)) {
+    const match = /^(\w+)\s+eq\s+'([^']*)'$/.exec(clause.trim());
+    const field = match?.[1] as UserFilterField | undefined;
+    if (!match || !field || !(USER_FILTER_FIELDS as readonly string[]).includes(field)) {
+      throw new BadRequestError(`Unsupported $filter '${clause.trim()}': use field eq 'value' with ${USER_FILTER_FIELDS.join(', ')}, joined by and.`);
+    }
+    const value = match[2] as string;
+    if (!FILTER_VALUES[field].includes(value)) {
+      throw new BadRequestError(`${field} is one of ${FILTER_VALUES[field].join(', ')}; '${value}' is not.`);
+    }
+    parsed[field] = value;
+  }
+  return parsed;
+}
+
+function pageSize(top: string | undefined): number {
+  if (top === undefined) return DEFAULT_PAGE_SIZE;
+  const size = Number(top);
+  if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) throw new BadRequestError(`$top must be a whole number from 1 to ${MAX_PAGE_SIZE}.`);
+  return size;
+}
+
+function offsetOf(skipToken: string | undefined): number {
+  if (skipToken === undefined) return 0;
+  const offset = Number(Buffer.from(skipToken, 'base64url').toString());
+  if (!Number.isInteger(offset) || offset < 0) throw new BadRequestError('$skiptoken is not one this API gave out.');
+  return offset;
+}
+
+/** `/admin/tenants/{t}/users`: the tenant's guests (and members), listed, shown, deleted. */
+export function mountUsersApi(router: Router<AdminState>, tenants: TenantService, guests: Guests, baseUrl: string): void {
+  router.get('/tenants/:tenantId/users', async (ctx) => {
+    const tenant = await tenants.get(ctx.params.tenantId as string);
+    const query = ctx.query as Record<string, string | undefined>;
+    const filter = parseUserFilter(query.$filter);
+    const top = pageSize(query.$top);
+    const page = await guests.list(tenant.id, filter, offsetOf(query.$skiptoken), top);
+    const next = new URL(`${baseUrl}/admin/tenants/${tenant.id}/users`);
+    if (query.$filter) next.searchParams.set('$filter', query.$filter);
+    next.searchParams.set('$top', String(top));
+    if (page.nextOffset !== undefined) next.searchParams.set('$skiptoken', Buffer.from(String(page.nextOffset)).toString('base64url'));
+    ctx.body = {
+      value: page.users.map(userView),
+      ...(page.nextOffset !== undefined ? { '@odata.nextLink': next.href } : {}),
+    };
+  });
+
+  router.get('/tenants/:tenantId/users/:userId', async (ctx) => {
+    const tenant = await tenants.get(ctx.params.tenantId as string);
+    ctx.body = userView(await guests.get(tenant.id, ctx.params.userId as string));
+  });
+
+  router.delete('/tenants/:tenantId/users/:userId', async (ctx) => {
+    const tenant = await tenants.get(ctx.params.tenantId as string);
+    await guests.delete(tenant.id, ctx.params.userId as string);
+    ctx.status = 204;
+  });
+}
