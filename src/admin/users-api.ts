@@ -32,24 +32,34 @@ export function userView(user: User) {
   };
 }
 
+/** A parsed `$filter`: indexed fields, and possibly one address. */
+export interface ParsedUserFilter {
+  fields: UserFilter;
+  mail?: string;
+}
+
 /**
  * A small part of OData `$filter`, what the users list needs: `field eq 'value'` joined by `and`,
- * on userType, externalUserState and source.
+ * on userType, externalUserState, source and mail.
  */
-export function parseUserFilter(filter: string | undefined): UserFilter {
-  if (filter === undefined || filter.trim() === '') return {};
-  const parsed: UserFilter = {};
+export function parseUserFilter(filter: string | undefined): ParsedUserFilter {
+  const parsed: ParsedUserFilter = { fields: {} };
+  if (filter === undefined || filter.trim() === '') return parsed;
   for (const clause of filter.trim().split(/\s+and\s+/i)) {
     const match = /^(\w+)\s+eq\s+'([^']*)'$/.exec(clause.trim());
-    const field = match?.[1] as UserFilterField | undefined;
+    const field = match?.[1];
+    const value = match?.[2] as string;
+    if (field === 'mail') {
+      parsed.mail = value.toLowerCase();
+      continue;
+    }
     if (!match || !field || !(USER_FILTER_FIELDS as readonly string[]).includes(field)) {
-      throw new BadRequestError(`Unsupported $filter '${clause.trim()}': use field eq 'value' with ${USER_FILTER_FIELDS.join(', ')}, joined by and.`);
+      throw new BadRequestError(`Unsupported $filter '${clause.trim()}': use field eq 'value' with mail, ${USER_FILTER_FIELDS.join(', ')}, joined by and.`);
     }
-    const value = match[2] as string;
-    if (!FILTER_VALUES[field].includes(value)) {
-      throw new BadRequestError(`${field} is one of ${FILTER_VALUES[field].join(', ')}; '${value}' is not.`);
+    if (!FILTER_VALUES[field as UserFilterField].includes(value)) {
+      throw new BadRequestError(`${field} is one of ${FILTER_VALUES[field as UserFilterField].join(', ')}; '${value}' is not.`);
     }
-    parsed[field] = value;
+    parsed.fields[field as UserFilterField] = value;
   }
   return parsed;
 }
@@ -75,7 +85,14 @@ export function mountUsersApi(router: Router<AdminState>, tenants: TenantService
     const query = ctx.query as Record<string, string | undefined>;
     const filter = parseUserFilter(query.$filter);
     const top = pageSize(query.$top);
-    const page = await guests.list(tenant.id, filter, offsetOf(query.$skiptoken), top);
+    if (filter.mail !== undefined) {
+      // One address is at most one user: no index scan, no paging.
+      const user = await guests.findByMail(tenant.id, filter.mail);
+      const matches = user && Object.entries(filter.fields).every(([field, value]) => user[field as UserFilterField] === value);
+      ctx.body = { value: matches ? [userView(user)] : [] };
+      return;
+    }
+    const page = await guests.list(tenant.id, filter.fields, offsetOf(query.$skiptoken), top);
     const next = new URL(`${baseUrl}/admin/tenants/${tenant.id}/users`);
     if (query.$filter) next.searchParams.set('$filter', query.$filter);
     next.searchParams.set('$top', String(top));

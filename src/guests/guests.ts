@@ -28,6 +28,10 @@ export class Guests {
     return this.#users.list(tenantId, filter, offset, limit);
   }
 
+  findByMail(tenantId: string, mail: string): Promise<User | undefined> {
+    return this.#users.findByMail(tenantId, mail);
+  }
+
   async get(tenantId: string, userId: string): Promise<User> {
     const user = await this.#users.find(tenantId, userId);
     if (!user) throw new NotFoundError(`User '${userId}' does not exist in tenant '${tenantId}'.`);

@@ -93,8 +93,15 @@ describe('the users list', () => {
     expect(allPending.length).toBeGreaterThanOrEqual(pending.length);
   });
 
+  test('finds one guest by address with $filter=mail eq', async () => {
+    const found = await listUsers(`?$filter=${encodeURIComponent("mail eq 'LIST-E@partner.example'")}`);
+    expect(found.value.map((user) => user.mail)).toEqual(['list-e@partner.example']);
+    const none = await listUsers(`?$filter=${encodeURIComponent("mail eq 'list-e@partner.example' and externalUserState eq 'PendingAcceptance'")}`);
+    expect(none.value).toEqual([]);
+  });
+
   test.each([
-    ["mail eq 'x'", /Unsupported \$filter/],
+    ["displayName eq 'x'", /Unsupported \$filter/],
     ["source eq 'Password'", /source is one of/],
     ['externalUserState ne 1', /Unsupported \$filter/],
   ])('an unsupported filter (%s) is a 400', async (filter, message) => {

@@ -1,0 +1,151 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+import { GuestAgent } from '../support/guest-agent.ts';
+import { type RunningIdp, startIdp, TEST_ADMIN_TOKEN } from '../support/idp.ts';
+import { signInWithCode } from '../support/sign-in.ts';
+import { type SmtpListener, startSmtpListener } from '../support/smtp.ts';
+
+/**
+ * The CLI as an administrator runs it: the package's bin in a child process against a running
+ * server, checking what it prints and how it exits. The whole guest lifecycle, from the shell.
+ */
+
+const BIN = join(import.meta.dirname, '..', '..', 'bin', 'guest-idp.js');
+let smtp: SmtpListener;
+let idp: RunningIdp;
+
+interface Run { code: number | null; stdout: string; stderr: string }
+
+function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: { PATH: process.env.PATH ?? '', GUEST_IDP_URL: idp.baseUrl, GUEST_IDP_TOKEN: TEST_ADMIN_TOKEN, ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
+    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+async function json(args: string[]): Promise<any> {
+  const run = await cli([...args, '--json']);
+  expect({ args, code: run.code, stderr: run.stderr }).toEqual({ args, code: 0, stderr: '' });
+  return JSON.parse(run.stdout);
+}
+
+beforeAll(async () => {
+  smtp = await startSmtpListener();
+  idp = await startIdp({ env: { SMTP_URL: smtp.url } });
+});
+
+afterAll(async () => {
+  await idp.close();
+  await smtp.close();
+});
+
+test('the whole guest lifecycle from the CLI, each step visible in the users list', async () => {
+  const created = await cli(['tenants', 'create', '--id', 'woodgrove', '--name', 'Woodgrove Bank', '--domain', 'woodgrove.example']);
+  expect(created.code).toBe(0);
+  expect(created.stdout).toMatch(/^id:\s+woodgrove$/m);
+  expect(created.stdout).toMatch(/^issuer:\s+http:\/\/127\.0\.0\.1:\d+\/woodgrove\/v2\.0$/m);
+
+  const app = await json(['clients', 'create', 'woodgrove', '--name', 'Loans portal', '--redirect-uri', 'https://loans.woodgrove.example/callback']);
+  expect(app.client_secret).toEqual(expect.any(String));
+  const listedClients = await cli(['clients', 'list', 'woodgrove']);
+  expect(listedClients.stdout).toContain('Loans portal');
+
+  const invitation = await json(['invite', 'woodgrove', 'Ana.Silva@Partner.example', '--redirect', 'https://loans.woodgrove.example/', '--name', 'Ana Silva', '--send']);
+  expect(invitation).toMatchObject({ status: 'PendingAcceptance', invitedUserEmailAddress: 'ana.silva@partner.example' });
+  await smtp.nextMessageTo('ana.silva@partner.example');
+
+  const pending = await cli(['users', 'list', 'woodgrove']);
+  expect(pending.code).toBe(0);
+  expect(pending.stdout.split('\n')[0]).toMatch(/^id\s+mail\s+displayName\s+userType\s+externalUserState\s+source\s+lastSignInDateTime$/);
+  expect(pending.stdout).toMatch(/ana\.silva@partner\.example\s+Ana Silva\s+Guest\s+PendingAcceptance\s+-\s+-/);
+
+  // The guest signs in with a code: redeemed, source EmailOTP.
+  const fixture = { tenantId: 'woodgrove', issuer: `${idp.baseUrl}/woodgrove/v2.0`, app, redirectUri: 'https://loans.woodgrove.example/callback' };
+  await signInWithCode(new GuestAgent(), fixture, 'ana.silva@partner.example', smtp);
+  const accepted = await json(['users', 'list', 'woodgrove', '--source', 'EmailOTP']);
+  expect(accepted.value).toEqual([expect.objectContaining({ mail: 'ana.silva@partner.example', externalUserState: 'Accepted', source: 'EmailOTP' })]);
+  expect((await json(['users', 'list', 'woodgrove', '--state', 'PendingAcceptance'])).value).toEqual([]);
+  const shown = await cli(['users', 'show', 'woodgrove', 'ana.silva@partner.example']);
+  expect(shown.stdout).toMatch(/^externalUserState:\s+Accepted$/m);
+
+  // Reset: pending again, a new invitation mailed.
+  const reset = await json(['users', 'reset', 'woodgrove', 'ana.silva@partner.example', '--redirect', 'https://loans.woodgrove.example/']);
+  expect(reset).toMatchObject({ status: 'PendingAcceptance', sendInvitationMessage: true });
+  await smtp.nextMessageTo('ana.silva@partner.example');
+  expect((await json(['users', 'show', 'woodgrove', 'ana.silva@partner.example']))).toMatchObject({ externalUserState: 'PendingAcceptance', source: null });
+
+  // Policy
+  expect(await json(['policy', 'get', 'woodgrove'])).toEqual({ state: 'default', effectiveState: 'enabled' });
+  const disabled = await cli(['policy', 'set', 'woodgrove', 'disabled']);
+  expect(disabled.stdout).toMatch(/^effectiveState:\s+disabled$/m);
+
+  // Keys
+  const keys = await cli(['keys', 'list', 'woodgrove']);
+  expect(keys.stdout).toMatch(/RS256\s+current/);
+  const rotated = await json(['keys', 'rotate', 'woodgrove']);
+  expect(rotated.value.filter((key: { status: string }) => key.status === 'retired')).toHaveLength(2);
+
+  // Delete: gone from the list.
+  const deleted = await cli(['users', 'delete', 'woodgrove', 'ana.silva@partner.example']);
+  expect(deleted.stdout).toMatch(/^Deleted ana\.silva@partner\.example \(/);
+  expect((await json(['users', 'list', 'woodgrove'])).value).toEqual([]);
+
+  expect((await cli(['tenants', 'list'])).stdout).toMatch(/woodgrove\s+Woodgrove Bank\s+woodgrove\.example/);
+  expect((await cli(['tenants', 'delete', 'woodgrove'])).code).toBe(0);
+  expect((await cli(['tenants', 'show', 'woodgrove'])).code).toBe(3);
+});
+
+describe('exit codes scripts can rely on', () => {
+  beforeAll(async () => {
+    expect((await cli(['tenants', 'create', '--id', 'tailspin', '--name', 'Tailspin'])).code).toBe(0);
+  });
+
+  test.each([
+    ['no token at all', ['tenants', 'list'], { GUEST_IDP_TOKEN: '' }, 5, /no token/],
+    ['a wrong token', ['tenants', 'list', '--token', 'wrong'], {}, 5, /admin token/],
+    ['an unknown tenant', ['users', 'list', 'nowhere'], {}, 3, /does not exist/],
+    ['an unknown user', ['users', 'show', 'tailspin', 'nobody@partner.example'], {}, 3, /no user with the address/],
+    ['invalid input', ['invite', 'tailspin', 'not-an-address', '--redirect', 'https://apps.example/'], {}, 4, /invitedUserEmailAddress/],
+    ['a javascript: redirect', ['invite', 'tailspin', 'a@partner.example', '--redirect', 'javascript:alert(1)'], {}, 4, /inviteRedirectUrl/],
+    ['a conflict', ['tenants', 'create', '--id', 'tailspin', '--name', 'Again'], {}, 4, /already exists/],
+    ['an unknown command', ['frobnicate'], {}, 2, /unknown command/],
+    ['a missing argument', ['users', 'show', 'tailspin'], {}, 2, /missing required argument/],
+    ['a bad choice', ['policy', 'set', 'tailspin', 'sometimes'], {}, 2, /Allowed choices/],
+    ['a server that is not there', ['tenants', 'list', '--url', 'http://127.0.0.1:9'], {}, 1, /cannot reach/],
+  ])('%s', async (_case, args, env, code, message) => {
+    const run = await cli(args, env as Record<string, string>);
+    expect(run.code).toBe(code);
+    expect(run.stderr).toMatch(message);
+    expect(run.stdout).toBe('');
+  });
+
+  test('--help works on every command and exits 0', async () => {
+    for (const args of [[], ['tenants'], ['tenants', 'create'], ['clients', 'create'], ['invite'], ['users', 'list'], ['users', 'reset'], ['policy', 'set'], ['keys', 'rotate']]) {
+      const run = await cli([...args, '--help']);
+      expect({ args, code: run.code }).toEqual({ args, code: 0 });
+      expect(run.stdout).toMatch(/^Usage: guest-idp/);
+    }
+  });
+
+  test('a tenant administrator uses the CLI with its own token, for its own tenant only', async () => {
+    const service = await json(['clients', 'create', 'tailspin', '--name', 'Tailspin provisioning', '--service', '--admin']);
+    const tokenResponse = await fetch(`${idp.baseUrl}/tailspin/v2.0/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${service.client_id}:${service.client_secret}`).toString('base64')}` },
+      body: 'grant_type=client_credentials',
+    });
+    const { access_token: token } = await tokenResponse.json() as { access_token: string };
+    expect((await cli(['users', 'list', 'tailspin'], { GUEST_IDP_TOKEN: token })).code).toBe(0);
+    const refused = await cli(['tenants', 'list'], { GUEST_IDP_TOKEN: token });
+    expect(refused.code).toBe(5);
+    expect(refused.stderr).toMatch(/Only the deployment administrator/);
+  });
+});
