@@ -1,3 +1,4 @@
+import { NotFoundError } from '../errors.ts';
 import type { InvitationRepository } from '../store/invitation-repository.ts';
 import type { UserRepository } from '../store/user-repository.ts';
 import type { SignInSource, User } from './user.ts';
@@ -25,7 +26,7 @@ export class Redemptions {
       ...(redeeming ? { externalUserState: 'Accepted', externalUserStateChangeDateTime: at, source } : {}),
       ...(!redeeming && !user.source ? { source } : {}),
     };
-    await this.#users.update(tenantId, user, next);
+    if (!(await this.#users.update(tenantId, user, next))) throw new NotFoundError(`User '${user.id}' no longer exists in tenant '${tenantId}'.`);
     if (redeeming) await this.#invitations.retireTickets(tenantId, user.id);
     return next;
   }

@@ -34,8 +34,9 @@ test('a new tenant follows the deployment default, which is enabled', async () =
 
 test('disabling stops a guest who redeemed by code, naming the reason; enabling lets them back', async () => {
   const email = 'otp-guest@partner.example';
-  await inviteGuest(idp, 'contoso', email);
+  const invitation = await inviteGuest(idp, 'contoso', email);
   await signInWithCode(new GuestAgent(), contoso, email, smtp);
+  expect(await idp.users.findByMail('contoso', email)).toMatchObject({ id: invitation.invitedUser.id, externalUserState: 'Accepted', source: 'EmailOTP' });
 
   expect((await policy('disabled')).body).toEqual({ state: 'disabled', effectiveState: 'disabled' });
   const guest = new GuestAgent();
