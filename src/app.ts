@@ -16,7 +16,12 @@ import { Guests } from './guests/guests.ts';
 import { Invitations } from './guests/invitations.ts';
 import { Redemptions } from './guests/redemption.ts';
 import { EmailOtp } from './interaction/email-otp.ts';
-import { emailOneTimePasscode, redeemedMethod } from './interaction/home-realm-discovery.ts';
+import { ConsumerAccounts } from './federation/consumer-accounts.ts';
+import { UpstreamClients } from './federation/federation.ts';
+import { UpstreamConnector } from './federation/upstream-connector.ts';
+import { discoverySteps } from './interaction/discovery-steps.ts';
+import { federationCallbackRoute } from './interaction/federation-callback-route.ts';
+import { redemptionChain } from './interaction/home-realm-discovery.ts';
 import { interactionRoutes } from './interaction/interaction-routes.ts';
 import { PasscodeMac } from './interaction/passcodes.ts';
 import { redemptionRoutes } from './interaction/redemption-routes.ts';
@@ -28,6 +33,7 @@ import { liveness, readiness } from './ops/health.ts';
 import { Metrics, metricsEndpoint } from './ops/metrics.ts';
 import { requestLog } from './ops/request-log.ts';
 import { ClientRepository } from './store/client-repository.ts';
+import { IdentityProviderRepository } from './store/identity-provider-repository.ts';
 import { InvitationRepository } from './store/invitation-repository.ts';
 import type { KeyValueStore } from './store/key-value-store.ts';
 import { Keys } from './store/keys.ts';
@@ -88,6 +94,7 @@ export function createApp({ config, store, log, keyNamespace }: AppOptions): Gue
   const users = new UserRepository(store, keys);
   const invitationRepository = new InvitationRepository(store, keys);
   const signIns = new SignInRepository(store, keys);
+  const identityProviders = new IdentityProviderRepository(store, keys, secrets);
 
   // Tenants and their Providers
   const directory = new TenantDirectory(tenantRepository);
@@ -96,7 +103,7 @@ export function createApp({ config, store, log, keyNamespace }: AppOptions): Gue
     providers.evict(tenant.id);
   });
   const providers: ProviderCache = new ProviderCache(
-    { config, store, keys, clients, pages, accountsFor: (tenant) => findAccountIn(tenant, users) },
+    { config, store, keys, clients, pages, directory, accountsFor: (tenant) => findAccountIn(tenant, users) },
     (tenantId) => tenants.signingKeys(tenantId),
     ({ provider, tenant }) => {
       metrics.providersBuilt.inc();
@@ -119,13 +126,20 @@ export function createApp({ config, store, log, keyNamespace }: AppOptions): Gue
     otpTtlSeconds: config.otpTtlSeconds,
     sendsPerIp: config.passcodeSendsPerIp,
   });
+  const consumerAccounts = config.consumerAccounts ? new ConsumerAccounts(config.consumerAccounts, log) : undefined;
+  const connector = new UpstreamConnector();
+  const steps = discoverySteps({ baseUrl: config.baseUrl, directory, identityProviders, consumerAccounts });
   const signInPages = interactionRoutes({
     pages, signIns, users, invitations: invitationRepository, emailOtp, redemptions,
-    // Home-realm discovery, in Microsoft's documented redemption order.
-    discoverySteps: [redeemedMethod, emailOneTimePasscode],
+    // Home-realm discovery in the tenant's redemption order (Microsoft's documented one by default).
+    discoveryChain: (tenant) => redemptionChain(tenant.invitationRedemption, steps),
+    upstreamClients: new UpstreamClients(identityProviders, consumerAccounts),
+    connector,
+    baseUrl: config.baseUrl,
     otpTtlSeconds: config.otpTtlSeconds,
     emailOtpDefault: config.emailOtpDefault,
   });
+  const federationCallback = federationCallbackRoute(pages, signIns);
   const redeemPages = redemptionRoutes({ pages, signIns, invitations: invitationRepository, baseUrl: config.baseUrl });
 
   // HTTP
@@ -136,7 +150,7 @@ export function createApp({ config, store, log, keyNamespace }: AppOptions): Gue
   ops.get('/sign-in-to-organization', signInToOrganization(directory, pages, config.baseUrl));
 
   const tenantAdmins = new TenantAdminTokens(config.baseUrl, directory, providers, clients);
-  const admin = adminRoutes({ config, log, tenants, clients, providers, invitations, guests, tenantAdmins });
+  const admin = adminRoutes({ config, log, tenants, clients, providers, invitations, guests, tenantAdmins, identityProviders, connector });
 
   const app = new Koa({ proxy: config.trustProxy });
   app.keys = config.cookieKeys;
@@ -156,7 +170,7 @@ export function createApp({ config, store, log, keyNamespace }: AppOptions): Gue
     pages,
     baseUrl: config.baseUrl,
     trustProxy: config.trustProxy,
-    tenantPages: compose([signInPages.routes(), redeemPages.routes()] as Koa.Middleware[]),
+    tenantPages: compose([signInPages.routes(), redeemPages.routes(), federationCallback.routes()] as Koa.Middleware[]),
   }));
   app.use(tenantRequired(pages, config.baseUrl));
 

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 
 import { ConfigurationError } from './errors.ts';
+import type { ConsumerAccountsConfig } from './federation/consumer-accounts.ts';
+import { isAcceptableIssuer } from './federation/identity-provider.ts';
 import type { DeploymentEmailOtpDefault } from './guests/email-otp-policy.ts';
 import {
   ADMIN_TOKEN_MIN_LENGTH, DEFAULT_OTP_TTL_SECONDS, DEFAULT_PASSCODE_SENDS_PER_IP, DEFAULT_SESSION_TTL_SECONDS, PROVIDER_CACHE_SIZE,
@@ -40,6 +42,8 @@ export interface Config {
   passcodeSendsPerIp: number;
   /** What a tenant's email OTP policy `default` means. */
   emailOtpDefault: DeploymentEmailOtpDefault;
+  /** The deployment's consumer-account provider (home-realm discovery step 5), if any. */
+  consumerAccounts: ConsumerAccountsConfig | undefined;
 }
 
 /** Stable development-only secrets, so a developer's Redis-backed data survives restarts. */
@@ -92,6 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     providerCacheSize: integer(env.PROVIDER_CACHE_SIZE, PROVIDER_CACHE_SIZE, 'PROVIDER_CACHE_SIZE', problems, { min: 1 }),
     passcodeSendsPerIp: integer(env.OTP_SEND_LIMIT_PER_IP, DEFAULT_PASSCODE_SENDS_PER_IP, 'OTP_SEND_LIMIT_PER_IP', problems, { min: 1 }),
     emailOtpDefault: emailOtpDefault(env, problems),
+    consumerAccounts: consumerAccounts(env, problems),
   };
 
   if (problems.length > 0) {
@@ -110,6 +115,27 @@ export function developmentDefaultsInUse(config: Config, env: NodeJS.ProcessEnv)
     env.COOKIE_KEYS ? undefined : 'built-in cookie key (set COOKIE_KEYS)',
     env.KEY_ENCRYPTION_KEY ? undefined : 'built-in key encryption key (set KEY_ENCRYPTION_KEY)',
   ].filter((item): item is string => item !== undefined);
+}
+
+const CONSUMER_ACCOUNT_SETTINGS = ['CONSUMER_ACCOUNTS_ISSUER', 'CONSUMER_ACCOUNTS_CLIENT_ID', 'CONSUMER_ACCOUNTS_CLIENT_SECRET', 'CONSUMER_ACCOUNTS_LOOKUP_URL'] as const;
+
+function consumerAccounts(env: NodeJS.ProcessEnv, problems: string[]): ConsumerAccountsConfig | undefined {
+  const given = CONSUMER_ACCOUNT_SETTINGS.filter((name) => env[name]);
+  if (given.length === 0) return undefined;
+  if (given.length < CONSUMER_ACCOUNT_SETTINGS.length) {
+    problems.push(`a consumer-account provider needs all of ${CONSUMER_ACCOUNT_SETTINGS.join(', ')} (missing ${CONSUMER_ACCOUNT_SETTINGS.filter((name) => !env[name]).join(', ')})`);
+    return undefined;
+  }
+  const issuer = env.CONSUMER_ACCOUNTS_ISSUER as string;
+  if (!isAcceptableIssuer(issuer)) problems.push('CONSUMER_ACCOUNTS_ISSUER must be an https URL (http only on localhost)');
+  if (!URL.canParse(env.CONSUMER_ACCOUNTS_LOOKUP_URL as string)) problems.push('CONSUMER_ACCOUNTS_LOOKUP_URL must be a URL');
+  return {
+    issuer,
+    clientId: env.CONSUMER_ACCOUNTS_CLIENT_ID as string,
+    clientSecret: env.CONSUMER_ACCOUNTS_CLIENT_SECRET as string,
+    lookupUrl: env.CONSUMER_ACCOUNTS_LOOKUP_URL as string,
+    displayName: env.CONSUMER_ACCOUNTS_NAME ?? 'your personal account',
+  };
 }
 
 function emailOtpDefault(env: NodeJS.ProcessEnv, problems: string[]): DeploymentEmailOtpDefault {

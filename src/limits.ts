@@ -25,6 +25,9 @@ export const DEFAULT_PASSCODE_SENDS_PER_IP = 100;
 /** A new code for the same sign-in only after this long, while the last one still works. */
 export const PASSCODE_RESEND_COOLDOWN_SECONDS = 30;
 
+/** How long a guest may take at an upstream identity provider before coming back. */
+export const FEDERATION_STATE_TTL_SECONDS = 15 * 60;
+
 /** An invitation link works until it is redeemed, or for this long. */
 export const INVITATION_TICKET_TTL_SECONDS = 90 * 24 * 60 * 60;
 

@@ -4,7 +4,9 @@ import type { Logger } from 'pino';
 
 import type { Config } from '../config.ts';
 import { NotFoundError } from '../errors.ts';
+import type { UpstreamConnector } from '../federation/upstream-connector.ts';
 import type { Guests } from '../guests/guests.ts';
+import type { IdentityProviderRepository } from '../store/identity-provider-repository.ts';
 import type { Invitations } from '../guests/invitations.ts';
 import { ADMIN_BODY_LIMIT } from '../limits.ts';
 import type { ClientRepository } from '../store/client-repository.ts';
@@ -13,6 +15,7 @@ import type { TenantService } from '../tenants/tenant-service.ts';
 import { type AdminState, requireAdmin, requireTenantAccess } from './admin-auth.ts';
 import { adminErrors } from './admin-errors.ts';
 import { mountClientsApi } from './clients-api.ts';
+import { mountIdentityProvidersApi } from './identity-providers-api.ts';
 import { mountInvitationsApi } from './invitations-api.ts';
 import { mountPoliciesApi } from './policies-api.ts';
 import type { TenantAdminTokens } from './tenant-admin-tokens.ts';
@@ -28,11 +31,13 @@ export interface AdminApiDependencies {
   invitations: Invitations;
   guests: Guests;
   tenantAdmins: TenantAdminTokens;
+  identityProviders: IdentityProviderRepository;
+  connector: UpstreamConnector;
 }
 
 /** The admin API under /admin: JSON in and out, bearer-token guarded, Graph-shaped errors. */
 export function adminRoutes(dependencies: AdminApiDependencies): Router<AdminState> {
-  const { config, log, tenants, clients, providers, invitations, guests, tenantAdmins } = dependencies;
+  const { config, log, tenants, clients, providers, invitations, guests, tenantAdmins, identityProviders, connector } = dependencies;
   const router = new Router<AdminState>({ prefix: '/admin' });
   router.use(adminErrors(log));
   router.use(requireAdmin(config.adminToken, tenantAdmins));
@@ -48,6 +53,7 @@ export function adminRoutes(dependencies: AdminApiDependencies): Router<AdminSta
   mountInvitationsApi(router, tenants, invitations);
   mountUsersApi(router, tenants, guests, config.baseUrl);
   mountPoliciesApi(router, tenants, config.emailOtpDefault);
+  mountIdentityProvidersApi(router, tenants, identityProviders, connector);
 
   router.all('/{*rest}', () => {
     throw new NotFoundError('No such admin API resource.');

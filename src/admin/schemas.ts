@@ -74,7 +74,7 @@ export const createClientBody = z.strictObject({
 
 const MAX_EMAIL_LENGTH = 254;
 
-const emailAddress = z.string().trim().max(MAX_EMAIL_LENGTH).transform((address) => address.toLowerCase()).refine(
+export const emailAddress = z.string().trim().max(MAX_EMAIL_LENGTH).transform((address) => address.toLowerCase()).refine(
   (address) => z.email().safeParse(address).success && isValidDomain(address.slice(address.lastIndexOf('@') + 1)),
   { message: 'must be an email address like name@example.com' },
 );

@@ -1,11 +1,23 @@
 import type Router from '@koa/router';
 
-import { BadRequestError } from '../errors.ts';
+import { randomUUID } from 'node:crypto';
+
+import { z } from 'zod';
+
+import { BadRequestError, ConflictError } from '../errors.ts';
 import type { Guests } from '../guests/guests.ts';
 import type { User } from '../guests/user.ts';
 import { USER_FILTER_FIELDS, type UserFilter, type UserFilterField } from '../store/user-repository.ts';
 import type { TenantService } from '../tenants/tenant-service.ts';
 import type { AdminState } from './admin-auth.ts';
+import { parseBody } from './parse-body.ts';
+import { emailAddress } from './schemas.ts';
+
+/** A member of the tenant: its own people, who sign in here and are guests elsewhere. */
+const createMemberBody = z.strictObject({
+  mail: emailAddress,
+  displayName: z.string().trim().min(1).max(256).optional(),
+});
 
 /** Graph's default and largest page sizes for user lists. */
 const DEFAULT_PAGE_SIZE = 100;
@@ -101,6 +113,26 @@ export function mountUsersApi(router: Router<AdminState>, tenants: TenantService
       value: page.users.map(userView),
       ...(page.nextOffset !== undefined ? { '@odata.nextLink': next.href } : {}),
     };
+  });
+
+  router.post('/tenants/:tenantId/users', async (ctx) => {
+    const tenant = await tenants.get(ctx.params.tenantId as string);
+    const body = parseBody(ctx, createMemberBody);
+    const member: User = {
+      id: randomUUID(),
+      mail: body.mail,
+      displayName: body.displayName ?? null,
+      userType: 'Member',
+      externalUserState: null,
+      externalUserStateChangeDateTime: null,
+      source: null,
+      createdDateTime: new Date().toISOString(),
+      lastSignInDateTime: null,
+    };
+    if (!(await guests.createMember(tenant.id, member))) throw new ConflictError(`${body.mail} is already a user of this tenant.`);
+    ctx.status = 201;
+    ctx.set('Location', `/admin/tenants/${tenant.id}/users/${member.id}`);
+    ctx.body = userView(member);
   });
 
   router.get('/tenants/:tenantId/users/:userId', async (ctx) => {

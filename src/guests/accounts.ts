@@ -21,7 +21,8 @@ export function findAccountIn(tenant: Tenant, users: UserRepository): FindAccoun
           email_verified: true,
           ...(user.displayName ? { name: user.displayName } : {}),
           tid: tenant.id,
-          idp: EMAIL_OTP_IDP,
+          // `mail` for email codes; otherwise the upstream issuer the user is linked to.
+          idp: user.source !== 'EmailOTP' && user.upstreamIdentity ? user.upstreamIdentity.issuer : EMAIL_OTP_IDP,
         };
       },
     };

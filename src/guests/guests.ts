@@ -28,6 +28,11 @@ export class Guests {
     return this.#users.list(tenantId, filter, offset, limit);
   }
 
+  /** Stores a member; false when the address already has a user in the tenant. */
+  createMember(tenantId: string, member: User): Promise<boolean> {
+    return this.#users.create(tenantId, member);
+  }
+
   findByMail(tenantId: string, mail: string): Promise<User | undefined> {
     return this.#users.findByMail(tenantId, mail);
   }
@@ -61,6 +66,7 @@ export class Guests {
       externalUserState: 'PendingAcceptance',
       externalUserStateChangeDateTime: new Date().toISOString(),
       source: null,
+      upstreamIdentity: null,
     };
     if (!(await this.#users.update(tenantId, user, reset))) throw new NotFoundError(`User '${user.id}' does not exist in tenant '${tenantId}'.`);
     await this.revokeSignIns(tenantId, user.id);

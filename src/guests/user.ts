@@ -21,6 +21,18 @@ export interface User {
   source: SignInSource | null;
   createdDateTime: string;
   lastSignInDateTime: string | null;
+  /**
+   * For a guest who redeemed at an upstream identity provider: who they are there. Later sign-ins
+   * must present the same (issuer, subject); an upstream email claim alone never links to a user.
+   */
+  upstreamIdentity?: UpstreamIdentity | null;
+}
+
+export interface UpstreamIdentity {
+  issuer: string;
+  subject: string;
+  /** The tenant's identity provider it came through (direct federation, Google), if any. */
+  identityProviderId?: string;
 }
 
 /** What `source` a method records, and the `idp` claim value of email OTP (Entra's "mail"). */

@@ -5,20 +5,25 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { Provider } from 'oidc-provider';
 
+import type { UpstreamClients } from '../federation/federation.ts';
+import { federationCallbackUrl } from '../federation/upstream.ts';
+import { type UpstreamConnector, UpstreamError } from '../federation/upstream-connector.ts';
 import { type DeploymentEmailOtpDefault, isEmailOtpEnabled } from '../guests/email-otp-policy.ts';
+import type { FederatedRefusal } from '../guests/redemption.ts';
 import type { Redemptions } from '../guests/redemption.ts';
 import { normalizeEmail } from '../guests/user.ts';
-import { FORM_BODY_LIMIT, PASSCODE_DIGITS, TOKEN_TTL } from '../limits.ts';
+import { FEDERATION_STATE_TTL_SECONDS, FORM_BODY_LIMIT, PASSCODE_DIGITS, TOKEN_TTL } from '../limits.ts';
 import type { InvitationRepository } from '../store/invitation-repository.ts';
 import type { SignInRepository, SignInState } from '../store/sign-in-repository.ts';
 import type { UserRepository } from '../store/user-repository.ts';
 import { REDEMPTION_CLIENT_ID } from '../tenants/provider-configuration.ts';
-import { isValidDomain, type Tenant } from '../tenants/tenant.ts';
+import { domainOf, issuerOf, isValidDomain, type Tenant } from '../tenants/tenant.ts';
 import type { TenantState } from '../tenants/tenant-routes.ts';
 import { sameSecret } from '../web/constant-time.ts';
 import type { Pages } from '../web/pages.ts';
 import type { EmailOtp, SendOutcome, VerifyOutcome } from './email-otp.ts';
 import { type DiscoveryStep, discoverSignInMethod } from './home-realm-discovery.ts';
+import { type UpstreamReference } from '../federation/upstream.ts';
 import { renderSignInProblems, SignInProblem } from './sign-in-problem.ts';
 
 export interface InteractionDependencies {
@@ -29,7 +34,11 @@ export interface InteractionDependencies {
   invitations: InvitationRepository;
   emailOtp: EmailOtp;
   redemptions: Redemptions;
-  discoverySteps: readonly DiscoveryStep[];
+  /** Home-realm discovery's steps for a tenant, in its redemption order. */
+  discoveryChain: (tenant: Tenant) => readonly DiscoveryStep[];
+  upstreamClients: UpstreamClients;
+  connector: UpstreamConnector;
+  baseUrl: string;
   otpTtlSeconds: number;
 }
 
@@ -56,7 +65,7 @@ const MAX_EMAIL_LENGTH = 254;
  * attempt stands and a POST (with a CSRF token) that moves it on, then redirects back (303).
  */
 export function interactionRoutes(deps: InteractionDependencies): Router<TenantState> {
-  const { pages, signIns, users, invitations, emailOtp, redemptions, discoverySteps, otpTtlSeconds, emailOtpDefault } = deps;
+  const { pages, signIns, users, invitations, emailOtp, redemptions, discoveryChain, upstreamClients, connector, baseUrl, otpTtlSeconds, emailOtpDefault } = deps;
   const router = new Router<TenantState>({ prefix: '/:tenant/v2.0/interaction/:uid' });
   router.use(renderSignInProblems(pages));
   router.use(bodyParser({ enableTypes: ['form'], formLimit: FORM_BODY_LIMIT }));
@@ -135,7 +144,8 @@ export function interactionRoutes(deps: InteractionDependencies): Router<TenantS
   async function discover(tenant: Tenant, email: string) {
     const user = await users.findByMail(tenant.id, email);
     const emailOtpEnabled = isEmailOtpEnabled(tenant.emailOtpPolicy, emailOtpDefault);
-    return { user, method: await discoverSignInMethod(discoverySteps, { tenant, email, user, emailOtpEnabled }) };
+    const context = { tenant, email, domain: domainOf(email) ?? '', user, emailOtpEnabled };
+    return { user, method: await discoverSignInMethod(discoveryChain(tenant), context) };
   }
 
   async function save(attempt: Attempt): Promise<void> {
@@ -202,7 +212,82 @@ export function interactionRoutes(deps: InteractionDependencies): Router<TenantS
     if (details.prompt.name === 'consent') return grantImpliedConsent(ctx as RouterContext, details);
     const attempt = await load(ctx as RouterContext, details);
     if (attempt.isNew) await save(attempt);
+    // Discovery chose an upstream provider: on to it, no page of ours in between.
+    if (attempt.state.method?.kind === 'federation') {
+      ctx.status = 303;
+      ctx.redirect(pageUrl(attempt, '/federate'));
+      return;
+    }
     render(ctx as RouterContext, attempt);
+  });
+
+  /** Sends the guest to the upstream provider discovery chose, with state, nonce and PKCE. */
+  router.get('/federate', async (ctx) => {
+    const attempt = await load(ctx as RouterContext);
+    const { state, tenant } = attempt;
+    if (!state.email) return seeStep(ctx as RouterContext, attempt);
+    const { method } = await discover(tenant, state.email);
+    if (method.kind !== 'federation') {
+      attempt.state = { ...state, method };
+      await save(attempt);
+      return seeStep(ctx as RouterContext, attempt);
+    }
+    const federationState = randomBytes(24).toString('base64url');
+    const nonce = randomBytes(24).toString('base64url');
+    const codeVerifier = randomBytes(32).toString('base64url');
+    let location: string;
+    try {
+      const client = await upstreamClients.clientFor(tenant, method.upstream);
+      await signIns.saveFederation(tenant.id, federationState, {
+        uid: attempt.uid, upstream: method.upstream, email: state.email, nonce, codeVerifier,
+      }, FEDERATION_STATE_TTL_SECONDS);
+      location = await connector.authorizationUrl(client, {
+        redirectUri: federationCallbackUrl(issuerOf(baseUrl, tenant.id)),
+        state: federationState, nonce, codeVerifier, loginHint: state.email,
+      });
+    } catch (error) {
+      throw upstreamProblem(error, method.upstream, pageUrl(attempt, '/federate'));
+    }
+    if (attempt.state.method?.kind !== 'federation') {
+      attempt.state = { ...state, method };
+      await save(attempt);
+    }
+    ctx.status = 303;
+    ctx.redirect(location);
+  });
+
+  /**
+   * Back from upstream (through /federation/callback, which has no interaction cookie): redeem
+   * the code, verify the ID token, link or check the guest, and finish the sign-in.
+   */
+  router.get('/federated', async (ctx) => {
+    const attempt = await load(ctx as RouterContext);
+    const { tenant } = attempt;
+    const federationState = typeof ctx.query.state === 'string' ? ctx.query.state : '';
+    const federation = federationState ? await signIns.takeFederation(tenant.id, federationState) : undefined;
+    const retryUrl = pageUrl(attempt, '/federate');
+    if (!federation || federation.uid !== attempt.uid) {
+      throw new SignInProblem(400, 'This sign-in took too long', 'The answer from your identity provider came too late, or was used already.', 'Try again: you may not have to sign in there a second time.', retryUrl);
+    }
+    const { upstream } = federation;
+    let signedIn;
+    try {
+      const client = await upstreamClients.clientFor(tenant, upstream);
+      const callbackUrl = new URL(federationCallbackUrl(issuerOf(baseUrl, tenant.id)));
+      callbackUrl.search = ctx.querystring;
+      signedIn = await connector.exchange(client, callbackUrl, { state: federationState, nonce: federation.nonce, codeVerifier: federation.codeVerifier });
+    } catch (error) {
+      throw upstreamProblem(error, upstream, retryUrl);
+    }
+    const user = await users.findByMail(tenant.id, federation.email);
+    const outcome = await redemptions.recordFederatedSignIn(tenant.id, user, upstream.source, signedIn, upstream.identityProviderId);
+    if (outcome.kind === 'refused') throw refusedProblem(outcome.reason, upstream, federation.email, tenant, signedIn.email, retryUrl);
+
+    const returnTo = await attempt.provider.interactionResult(ctx.req, ctx.res, {
+      login: { accountId: outcome.user.id, remember: true, ...(signedIn.amr ? { amr: signedIn.amr } : {}) },
+    }, { mergeWithLastSubmission: false });
+    ctx.status = 303;
+    ctx.redirect(returnTo);
   });
 
   router.post('/identify', async (ctx) => {
@@ -300,6 +385,39 @@ export function interactionRoutes(deps: InteractionDependencies): Router<TenantS
   });
 
   return router;
+}
+
+/** A failed upstream leg: the guest learns which provider, what went wrong, and can try again. */
+function upstreamProblem(error: unknown, upstream: UpstreamReference, retryUrl: string): SignInProblem {
+  if (!(error instanceof UpstreamError)) {
+    if ((error as { status?: number }).status === 404) {
+      return new SignInProblem(503, `${upstream.displayName} is not available`, `${upstream.displayName} is no longer set up for signing in here.`, 'Ask the person who invited you to check the organization’s sign-in settings.');
+    }
+    throw error;
+  }
+  switch (error.kind) {
+    case 'unreachable':
+      return new SignInProblem(503, `We couldn’t reach ${upstream.displayName}`, `${upstream.displayName} is not answering right now. Nothing was changed.`, 'Wait a moment, then try again.', retryUrl);
+    case 'refused':
+      return new SignInProblem(400, `Signing in at ${upstream.displayName} didn’t finish`,
+        error.oauthError === 'access_denied' ? `${upstream.displayName} says access was denied, or the sign-in was cancelled.` : `${upstream.displayName} answered with an error (${error.oauthError}).`,
+        'You can try again.', retryUrl);
+    case 'invalidResponse':
+      return new SignInProblem(502, `We couldn’t verify the answer from ${upstream.displayName}`, 'Its answer did not pass our checks, so we did not sign you in.', 'Try again. If it keeps happening, tell the person who invited you.', retryUrl);
+  }
+}
+
+function refusedProblem(reason: FederatedRefusal, upstream: UpstreamReference, email: string, tenant: Tenant, upstreamEmail: string | undefined, retryUrl: string): SignInProblem {
+  switch (reason) {
+    case 'notInvited':
+      return new SignInProblem(403, 'You don’t have access yet', `${tenant.displayName} has not invited ${email}.`, 'Ask someone at the organization to invite you, then use the link in the invitation.');
+    case 'differentAccount':
+      return new SignInProblem(403, 'That is a different account', `${email} signs in to ${tenant.displayName} with another ${upstream.displayName} account than the one you used.`, `Sign in at ${upstream.displayName} with the account you used before, or ask the person who invited you to reset your invitation.`, retryUrl);
+    case 'unverifiedEmail':
+      return new SignInProblem(403, `${upstream.displayName} hasn’t confirmed your address`, `${upstream.displayName} did not confirm that ${upstreamEmail ?? 'the address'} belongs to you, so it can’t be used to accept an invitation.`, `Confirm the address at ${upstream.displayName}, then try again.`, retryUrl);
+    case 'emailMismatch':
+      return new SignInProblem(403, 'That account has another address', `You signed in at ${upstream.displayName} as ${upstreamEmail ?? 'someone else'}, but the invitation is for ${email}.`, `Sign in at ${upstream.displayName} as ${email}, or use a different address.`, retryUrl);
+  }
 }
 
 export function invitationUnusable(): SignInProblem {

@@ -40,10 +40,18 @@ export class Keys {
   redeemTicket(tenantId: string, ticketHash: string): string { return `${this.tenantPrefix(tenantId)}redeem-ticket:${ticketHash}`; }
   userTickets(tenantId: string, userId: string): string { return `${this.tenantPrefix(tenantId)}user-tickets:${userId}`; }
 
+  // identity providers of one tenant
+  identityProvider(tenantId: string, id: string): string { return `${this.tenantPrefix(tenantId)}identity-provider:${id}`; }
+  identityProviderIndex(tenantId: string): string { return `${this.tenantPrefix(tenantId)}identity-providers`; }
+  /** Which of the tenant's identity providers claims a domain (at most one). */
+  identityProviderDomain(tenantId: string, domain: string): string { return `${this.tenantPrefix(tenantId)}identity-provider-domain:${domain}`; }
+
   // one sign-in attempt (an oidc-provider interaction uid)
   signInState(tenantId: string, uid: string): string { return `${this.tenantPrefix(tenantId)}sign-in:${uid}`; }
   passcode(tenantId: string, uid: string): string { return `${this.tenantPrefix(tenantId)}passcode:${uid}`; }
   redemption(tenantId: string, state: string): string { return `${this.tenantPrefix(tenantId)}redemption:${state}`; }
+  /** An upstream sign-in in progress, keyed by the state sent upstream. */
+  federation(tenantId: string, state: string): string { return `${this.tenantPrefix(tenantId)}federation:${state}`; }
 
   // oidc-provider models of one tenant
   oidcModel(tenantId: string, model: string, id: string): string { return `${this.tenantPrefix(tenantId)}${model}:${id}`; }

@@ -1,3 +1,4 @@
+import type { UpstreamReference } from '../federation/upstream.ts';
 import type { SignInMethod } from '../interaction/home-realm-discovery.ts';
 import type { KeyValueStore } from './key-value-store.ts';
 import type { Keys } from './keys.ts';
@@ -33,6 +34,16 @@ export interface StoredPasscode {
 export interface RedemptionInProgress {
   ticketHash: string;
   inviteRedirectUrl: string;
+}
+
+/** A sign-in sent to an upstream provider, keyed by the state parameter sent with it. */
+export interface FederationInProgress {
+  /** The interaction it belongs to: the callback must come back to the same one. */
+  uid: string;
+  upstream: UpstreamReference;
+  email: string;
+  nonce: string;
+  codeVerifier: string;
 }
 
 /**
@@ -81,6 +92,21 @@ export class SignInRepository {
 
   async discardPasscode(tenantId: string, uid: string): Promise<void> {
     await this.#store.write([{ type: 'delete', key: this.#keys.passcode(tenantId, uid) }]);
+  }
+
+  async saveFederation(tenantId: string, state: string, federation: FederationInProgress, ttlSeconds: number): Promise<void> {
+    await this.#store.write([{ type: 'set', key: this.#keys.federation(tenantId, state), value: JSON.stringify(federation), ttlSeconds }]);
+  }
+
+  async federation(tenantId: string, state: string): Promise<FederationInProgress | undefined> {
+    const stored = await this.#store.get(this.#keys.federation(tenantId, state));
+    return stored ? (JSON.parse(stored) as FederationInProgress) : undefined;
+  }
+
+  /** Single use: an upstream answer is redeemed once. */
+  async takeFederation(tenantId: string, state: string): Promise<FederationInProgress | undefined> {
+    const stored = await this.#store.getAndDelete(this.#keys.federation(tenantId, state));
+    return stored ? (JSON.parse(stored) as FederationInProgress) : undefined;
   }
 
   async saveRedemption(tenantId: string, state: string, redemption: RedemptionInProgress, ttlSeconds: number): Promise<void> {

@@ -9,8 +9,10 @@ import type { ClientRepository } from '../store/client-repository.ts';
 import type { KeyValueStore } from '../store/key-value-store.ts';
 import type { Keys } from '../store/keys.ts';
 import { oidcAdapterFactory } from '../store/oidc-adapter.ts';
+import { federationCallbackUrl, TENANT_CLIENT_PREFIX } from '../federation/upstream.ts';
 import type { Pages } from '../web/pages.ts';
-import { issuerOf, type Tenant } from './tenant.ts';
+import { issuerOf, isValidTenantId, type Tenant } from './tenant.ts';
+import type { TenantDirectory } from './tenant-directory.ts';
 
 /**
  * oidc-provider's configuration for one tenant, as plain data. Everything protocol-shaped is
@@ -25,6 +27,7 @@ export interface ProviderDependencies {
   pages: Pages;
   /** oidc-provider's account lookup for one tenant. */
   accountsFor: (tenant: Tenant) => FindAccount;
+  directory: TenantDirectory;
 }
 
 /**
@@ -52,14 +55,35 @@ export function cookieNames(tenantId: string): { session: string; interaction: s
 }
 
 export function providerConfiguration(tenant: Tenant, jwks: JWK[], dependencies: ProviderDependencies): Configuration {
-  const { config, store, keys, clients, pages, accountsFor } = dependencies;
+  const { config, store, keys, clients, pages, accountsFor, directory } = dependencies;
   const issuer = issuerOf(config.baseUrl, tenant.id);
   const secure = config.baseUrl.startsWith('https:');
   const cookieOptions = { httpOnly: true, sameSite: 'lax', secure, signed: true } as const;
   const adminAudience = adminApiAudience(config.baseUrl);
 
+  /**
+   * Every other tenant of this deployment is a client here without registration, so a guest whose
+   * home this tenant is can sign in here for it (home-realm discovery step 2): public (PKCE), and
+   * sending codes only to that tenant's federation callback.
+   */
+  const tenantClientMetadata = async (resourceTenantId: string) => {
+    if (!isValidTenantId(resourceTenantId) || resourceTenantId === tenant.id) return undefined;
+    const resourceTenant = await directory.resolve(resourceTenantId);
+    if (!resourceTenant) return undefined;
+    return {
+      client_id: `${TENANT_CLIENT_PREFIX}${resourceTenant.id}`,
+      client_name: resourceTenant.displayName,
+      redirect_uris: [federationCallbackUrl(issuerOf(config.baseUrl, resourceTenant.id))],
+      response_types: ['code' as const],
+      grant_types: ['authorization_code'],
+      token_endpoint_auth_method: 'none' as const,
+    };
+  };
+
   return {
-    adapter: oidcAdapterFactory(store, keys, tenant.id, (clientId) => clients.findMetadata(tenant.id, clientId)),
+    adapter: oidcAdapterFactory(store, keys, tenant.id, (clientId) => (clientId.startsWith(TENANT_CLIENT_PREFIX)
+      ? tenantClientMetadata(clientId.slice(TENANT_CLIENT_PREFIX.length))
+      : clients.findMetadata(tenant.id, clientId))),
     jwks: { keys: jwks } as Configuration['jwks'],
     findAccount: accountsFor(tenant),
     clients: [{

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import { ConflictError, NotFoundError } from '../errors.ts';
 import type { EmailOtpPolicyState } from '../guests/email-otp-policy.ts';
+import type { InvitationRedemptionConfiguration } from '../guests/redemption-configuration.ts';
 import type { SigningKeyRepository } from '../store/signing-key-repository.ts';
 import type { TenantConflict, TenantRepository } from '../store/tenant-repository.ts';
 import { generateInitialSigningKeys, rotateSigningKeys, type SigningKey } from './signing-keys.ts';
@@ -17,6 +18,7 @@ export interface TenantChanges {
   displayName?: string;
   verifiedDomains?: string[];
   emailOtpPolicy?: EmailOtpPolicyState;
+  invitationRedemption?: InvitationRedemptionConfiguration;
 }
 
 /**
@@ -68,6 +70,7 @@ export class TenantService {
       ...(changes.displayName !== undefined ? { displayName: changes.displayName } : {}),
       ...(changes.verifiedDomains !== undefined ? { verifiedDomains: unique(changes.verifiedDomains) } : {}),
       ...(changes.emailOtpPolicy !== undefined ? { emailOtpPolicy: changes.emailOtpPolicy } : {}),
+      ...(changes.invitationRedemption !== undefined ? { invitationRedemption: changes.invitationRedemption } : {}),
       revision: previous.revision + 1,
     };
     const conflict = await this.#tenants.update(previous, next);

@@ -1,4 +1,5 @@
 import type { EmailOtpPolicyState } from '../guests/email-otp-policy.ts';
+import type { InvitationRedemptionConfiguration } from '../guests/redemption-configuration.ts';
 import { RESERVED_TENANT_IDS } from '../limits.ts';
 
 /** An organization using guest-idp: its own issuer, keys, clients and guests. */
@@ -16,6 +17,8 @@ export interface Tenant {
   revision: number;
   /** Email one-time passcode policy; missing means `default`. */
   emailOtpPolicy?: EmailOtpPolicyState;
+  /** Order of home-realm discovery; missing means Microsoft's documented order. */
+  invitationRedemption?: InvitationRedemptionConfiguration;
 }
 
 const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;

@@ -1,0 +1,99 @@
+import type Router from '@koa/router';
+import { z } from 'zod';
+
+import { BadRequestError, ConflictError, NotFoundError } from '../errors.ts';
+import { GOOGLE_DOMAINS, type IdentityProvider, isAcceptableIssuer } from '../federation/identity-provider.ts';
+import type { UpstreamConnector } from '../federation/upstream-connector.ts';
+import type { IdentityProviderRepository } from '../store/identity-provider-repository.ts';
+import { isValidDomain, isValidTenantId } from '../tenants/tenant.ts';
+import type { TenantService } from '../tenants/tenant-service.ts';
+import type { AdminState } from './admin-auth.ts';
+import { parseBody } from './parse-body.ts';
+
+const GOOGLE_ISSUER = 'https://accounts.google.com';
+
+const identityProviderBody = z.strictObject({
+  type: z.enum(['google', 'oidc']),
+  displayName: z.string().trim().min(1).max(256).optional(),
+  issuer: z.string().max(2048).refine(isAcceptableIssuer, { message: 'must be an https URL (http only on localhost) without query or fragment' }).optional(),
+  clientId: z.string().trim().min(1).max(512),
+  clientSecret: z.string().min(1).max(4096).optional(),
+  domains: z.array(z.string().transform((domain) => domain.trim().toLowerCase()).refine(isValidDomain, { message: 'must be a DNS domain name such as partner.com' })).max(100).optional(),
+}).superRefine((body, issues) => {
+  if (body.type === 'oidc' && !body.issuer) issues.addIssue({ code: 'custom', path: ['issuer'], message: 'is required for an oidc identity provider' });
+  if (body.type === 'oidc' && (body.domains ?? []).length === 0) issues.addIssue({ code: 'custom', path: ['domains'], message: 'an oidc identity provider claims at least one domain' });
+  if (body.type === 'google' && body.domains?.some((domain) => !(GOOGLE_DOMAINS as readonly string[]).includes(domain))) {
+    issues.addIssue({ code: 'custom', path: ['domains'], message: `Google federation is for ${GOOGLE_DOMAINS.join(' and ')}` });
+  }
+  if (new Set(body.domains).size !== (body.domains ?? []).length) issues.addIssue({ code: 'custom', path: ['domains'], message: 'lists a domain twice' });
+});
+
+function view(provider: IdentityProvider) {
+  const { id, type, displayName, issuer, clientId, domains, createdDateTime } = provider;
+  return { id, type, displayName, issuer, clientId, domains, createdDateTime };
+}
+
+/**
+ * `/admin/tenants/{t}/identityProviders/{id}`: direct federation (type `oidc`) and Google. A write
+ * is checked against the provider itself (its discovery document must load and name the same
+ * issuer) before anything is stored; secrets are sealed and never returned.
+ */
+export function mountIdentityProvidersApi(
+  router: Router<AdminState>,
+  tenants: TenantService,
+  identityProviders: IdentityProviderRepository,
+  connector: UpstreamConnector,
+): void {
+  router.get('/tenants/:tenantId/identityProviders', async (ctx) => {
+    const tenant = await tenants.get(ctx.params.tenantId as string);
+    ctx.body = { value: (await identityProviders.list(tenant.id)).map(view) };
+  });
+
+  router.get('/tenants/:tenantId/identityProviders/:id', async (ctx) => {
+    const tenant = await tenants.get(ctx.params.tenantId as string);
+    const provider = await identityProviders.find(tenant.id, ctx.params.id as string);
+    if (!provider) throw new NotFoundError(`Identity provider '${ctx.params.id}' does not exist in tenant '${tenant.id}'.`);
+    ctx.body = view(provider);
+  });
+
+  router.put('/tenants/:tenantId/identityProviders/:id', async (ctx) => {
+    const tenant = await tenants.get(ctx.params.tenantId as string);
+    const id = ctx.params.id as string;
+    if (!isValidTenantId(id)) throw new BadRequestError('The identity provider id must be a lower-case slug, like partner-idp or google.');
+    const body = parseBody(ctx, identityProviderBody);
+    const existing = await identityProviders.find(tenant.id, id);
+    if (existing && existing.type !== body.type) throw new ConflictError(`Identity provider '${id}' is of type ${existing.type}; delete it to change its type.`);
+    if (!existing && body.clientSecret === undefined) throw new BadRequestError('Invalid request body: clientSecret: is required for a new identity provider.');
+
+    const issuer = body.issuer ?? GOOGLE_ISSUER;
+    const provider: IdentityProvider = {
+      id,
+      type: body.type,
+      displayName: body.displayName ?? (body.type === 'google' ? 'Google' : new URL(issuer).host),
+      issuer,
+      clientId: body.clientId,
+      domains: body.type === 'google' ? body.domains ?? [...GOOGLE_DOMAINS] : body.domains ?? [],
+      createdDateTime: existing?.createdDateTime ?? new Date().toISOString(),
+    };
+    try {
+      const discovered = await connector.configuration({ issuer, clientId: body.clientId, clientSecret: body.clientSecret ?? 'unused-for-discovery' });
+      if (discovered.serverMetadata().issuer !== issuer) throw new Error(`its metadata names the issuer ${discovered.serverMetadata().issuer}`);
+    } catch (error) {
+      const reason = (error as { cause?: Error }).cause?.message ?? (error as Error).message;
+      throw new BadRequestError(`Invalid identity provider: issuer: could not use ${issuer}/.well-known/openid-configuration (${reason}).`);
+    }
+
+    const conflict = await identityProviders.save(tenant.id, provider, body.clientSecret);
+    if (conflict) throw new ConflictError(`The domain '${conflict.domain}' is already claimed by another identity provider of this tenant.`);
+    ctx.status = existing ? 200 : 201;
+    ctx.body = view(provider);
+  });
+
+  router.delete('/tenants/:tenantId/identityProviders/:id', async (ctx) => {
+    const tenant = await tenants.get(ctx.params.tenantId as string);
+    if (!(await identityProviders.delete(tenant.id, ctx.params.id as string))) {
+      throw new NotFoundError(`Identity provider '${ctx.params.id}' does not exist in tenant '${tenant.id}'.`);
+    }
+    ctx.status = 204;
+  });
+}

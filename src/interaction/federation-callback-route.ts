@@ -1,0 +1,28 @@
+import Router from '@koa/router';
+
+import type { SignInRepository } from '../store/sign-in-repository.ts';
+import type { TenantState } from '../tenants/tenant-routes.ts';
+import type { Pages } from '../web/pages.ts';
+import { renderSignInProblems, SignInProblem } from './sign-in-problem.ts';
+
+/**
+ * `/{tenant}/v2.0/federation/callback`: the one redirect URI this tenant registers at upstream
+ * providers. The interaction cookie is scoped to the interaction's own path, so this only finds
+ * which sign-in the answer belongs to and hands it, unchanged, to
+ * `/{tenant}/v2.0/interaction/{uid}/federated`, where the cookie is sent and the code is redeemed.
+ */
+export function federationCallbackRoute(pages: Pages, signIns: SignInRepository): Router<TenantState> {
+  const router = new Router<TenantState>({ prefix: '/:tenant/v2.0/federation' });
+  router.use(renderSignInProblems(pages));
+  router.get('/callback', async (ctx) => {
+    const { tenant } = ctx.state;
+    const state = typeof ctx.query.state === 'string' ? ctx.query.state : '';
+    const federation = state ? await signIns.federation(tenant.id, state) : undefined;
+    if (!federation) {
+      throw new SignInProblem(400, 'This sign-in took too long', 'The answer from your identity provider came too late, or was used already.', 'Go back to the app you were signing in to and start again.');
+    }
+    ctx.status = 303;
+    ctx.redirect(`/${tenant.id}/v2.0/interaction/${federation.uid}/federated?${ctx.querystring}`);
+  });
+  return router;
+}

@@ -1,0 +1,153 @@
+import { Redis } from 'ioredis';
+
+import { GuestAgent, type GuestPage, textOf } from '../support/guest-agent.ts';
+import { requireRedisUrl, type RunningIdp, startIdp } from '../support/idp.ts';
+import { RelyingParty } from '../support/relying-party.ts';
+import { inviteGuest, type SignInFixture, tenantWithApp } from '../support/sign-in.ts';
+import { startUpstreamIdp, type UpstreamIdp } from '../support/upstream-idp.ts';
+
+/**
+ * When the upstream leg goes wrong: the guest ends on a clear error page with a way to try again,
+ * and nothing is redeemed.
+ */
+
+let idp: RunningIdp;
+let upstream: UpstreamIdp;
+let contoso: SignInFixture;
+let counter = 0;
+const CLIENT = { client_id: 'contoso', client_secret: 'contoso-secret-0123456789abcdef' };
+
+/** A fresh invited guest of the partner domain, signed in up to the upstream's page. */
+async function atUpstream(): Promise<{ guest: GuestAgent; rp: RelyingParty; page: GuestPage; email: string; sub: string }> {
+  counter += 1;
+  const email = `guest${counter}@partner.example`;
+  const sub = `sub-${counter}`;
+  upstream.addAccount({ sub, email });
+  await inviteGuest(idp, 'contoso', email);
+  const guest = new GuestAgent();
+  const rp = await RelyingParty.discover(contoso.issuer, contoso.app, contoso.redirectUri);
+  const page = await guest.follow(await rp.authorizationUrl({ login_hint: email }), rp.isCallback);
+  expect(page.url.startsWith(upstream.issuer)).toBe(true);
+  return { guest, rp, page, email, sub };
+}
+
+/** Submits the upstream's form without following past our federation callback. */
+async function backFromUpstream(guest: GuestAgent, page: GuestPage, account: string): Promise<string> {
+  const answer = await guest.submit(page, '', { account }, (url) => url.includes('/federation/callback'));
+  expect(answer.location).toMatch(/\/contoso\/v2\.0\/federation\/callback\?/);
+  return answer.location!;
+}
+
+async function expectNothingRedeemed(email: string) {
+  const user = await idp.users.findByMail('contoso', email);
+  expect(user).toMatchObject({ externalUserState: 'PendingAcceptance', source: null });
+  expect(user?.upstreamIdentity ?? null).toBeNull();
+}
+
+/** The error page offers a retry that starts the upstream leg again. */
+function expectRetry(page: GuestPage) {
+  expect(page.html).toMatch(/href="\/contoso\/v2\.0\/interaction\/[^"]+\/federate"/);
+}
+
+beforeAll(async () => {
+  upstream = await startUpstreamIdp('Partner IdP');
+  idp = await startIdp();
+  contoso = await tenantWithApp(idp, 'contoso');
+  await upstream.registerClient({ ...CLIENT, redirect_uris: [`${idp.baseUrl}/contoso/v2.0/federation/callback`] });
+  expect((await idp.admin('PUT', '/admin/tenants/contoso/identityProviders/partner', {
+    type: 'oidc', displayName: 'Partner IdP', issuer: upstream.issuer, clientId: CLIENT.client_id, clientSecret: CLIENT.client_secret, domains: ['partner.example'],
+  })).status).toBe(201);
+});
+
+afterAll(async () => {
+  await idp.close();
+  await upstream.close();
+});
+
+afterEach(() => {
+  upstream.tamper.idTokenSignature = false;
+  upstream.tamper.nonce = false;
+});
+
+test('an error response (the guest cancels upstream) ends on a page that says so, with a retry', async () => {
+  const { guest, page, email } = await atUpstream();
+  const end = await guest.follow(await backFromUpstream(guest, page, '__cancel'));
+  expect(end.status).toBe(400);
+  expect(textOf(end.html)).toContain('Signing in at Partner IdP didn’t finish');
+  expect(textOf(end.html)).toContain('access was denied, or the sign-in was cancelled');
+  expectRetry(end);
+  await expectNothingRedeemed(email);
+
+  // The retry goes back upstream, and can succeed.
+  const retry = await guest.follow(new URL(/href="([^"]+\/federate)"/.exec(end.html)![1]!, idp.baseUrl).href);
+  expect(retry.url.startsWith(upstream.issuer)).toBe(true);
+});
+
+test('an ID token with a bad signature is refused', async () => {
+  const { guest, page, email, sub } = await atUpstream();
+  upstream.tamper.idTokenSignature = true;
+  const end = await guest.follow(await backFromUpstream(guest, page, sub));
+  expect(end.status).toBe(502);
+  expect(textOf(end.html)).toContain('We couldn’t verify the answer from Partner IdP');
+  expectRetry(end);
+  await expectNothingRedeemed(email);
+});
+
+test('an ID token with the wrong nonce is refused', async () => {
+  upstream.tamper.nonce = true;
+  const { guest, page, email, sub } = await atUpstream();
+  const end = await guest.follow(await backFromUpstream(guest, page, sub));
+  expect(end.status).toBe(502);
+  expect(textOf(end.html)).toContain('We couldn’t verify the answer from Partner IdP');
+  await expectNothingRedeemed(email);
+});
+
+test('an expired state (the guest took too long upstream) is refused', async () => {
+  const { guest, page, email, sub } = await atUpstream();
+  const callback = await backFromUpstream(guest, page, sub);
+  // The state record expiring is what "too long" means; remove it rather than wait out its TTL.
+  const redis = new Redis(requireRedisUrl());
+  try {
+    const state = new URL(callback).searchParams.get('state')!;
+    expect(await redis.del(idp.keys.federation('contoso', state))).toBe(1);
+  } finally {
+    redis.disconnect();
+  }
+  const end = await guest.follow(callback);
+  expect(end.status).toBe(400);
+  expect(textOf(end.html)).toContain('This sign-in took too long');
+  await expectNothingRedeemed(email);
+});
+
+test('an upstream answer cannot be used twice', async () => {
+  const { guest, page, sub, rp } = await atUpstream();
+  const callback = await backFromUpstream(guest, page, sub);
+  const first = await guest.follow(callback, rp.isCallback);
+  expect(rp.isCallback(first.location!)).toBe(true);
+  const replay = await guest.follow(callback, rp.isCallback);
+  expect(replay.status).toBe(400);
+  expect(textOf(replay.html)).toContain('This sign-in took too long');
+});
+
+test('an answer for another sign-in attempt is refused', async () => {
+  const one = await atUpstream();
+  const callback = await backFromUpstream(one.guest, one.page, one.sub);
+  const other = await atUpstream();
+  // The other guest's browser (its own interaction cookie) receives the first guest's answer.
+  const end = await other.guest.follow(callback, other.rp.isCallback);
+  expect(other.rp.isCallback(end.location ?? '')).toBe(false);
+  expect(end.status).toBe(400);
+  await expectNothingRedeemed(one.email);
+});
+
+test('an upstream that stops answering gets a "couldn’t reach" page; nothing crashes', async () => {
+  const { guest, page, email, sub } = await atUpstream();
+  const callback = await backFromUpstream(guest, page, sub);
+  await upstream.stop();
+  const end = await guest.follow(callback);
+  expect(end.status).toBe(503);
+  expect(textOf(end.html)).toContain('We couldn’t reach Partner IdP');
+  expectRetry(end);
+  await expectNothingRedeemed(email);
+  expect((await fetch(`${idp.baseUrl}/healthz`)).status).toBe(200);
+});
