@@ -293,3 +293,22 @@ describe('linking an upstream identity', () => {
     expect(await userState('ned@partner.example')).toBeUndefined();
   });
 });
+
+test('turning email codes off stops a code guest but not a federated one', async () => {
+  partner.addAccount({ sub: 'otto-1', email: 'otto@partner.example' });
+  await inviteGuest(idp, 'contoso', 'otto@partner.example');
+  const first = await startAt(contoso, 'otto@partner.example');
+  await claimsAfter(first.rp, await chooseUpstreamAccount(first.guest, first.page, 'otto-1', first.rp));
+  await inviteGuest(idp, 'contoso', 'pia@elsewhere.example');
+  await signInWithCode(new GuestAgent(), contoso, 'pia@elsewhere.example', smtp);
+
+  await idp.admin('PATCH', '/admin/tenants/contoso/policies/emailOtp', { state: 'disabled' });
+  try {
+    const federated = await startAt(contoso, 'otto@partner.example');
+    await claimsAfter(federated.rp, await chooseUpstreamAccount(federated.guest, federated.page, 'otto-1', federated.rp));
+    const codeGuest = await startAt(contoso, 'pia@elsewhere.example');
+    expect(textOf(codeGuest.page.html)).toContain('Contoso has turned off sign-in with one-time passcodes');
+  } finally {
+    await idp.admin('PATCH', '/admin/tenants/contoso/policies/emailOtp', { state: 'default' });
+  }
+});
