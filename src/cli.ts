@@ -173,6 +173,14 @@ function buildProgram(io: CliIo): Command {
       }
       show(output, { value: all }, () => table(all, USER_COLUMNS));
     });
+  users.command('create').argument('<tenant>', 'tenant id').argument('<email>', 'the member\'s email address')
+    .description('add a member: one of the tenant\'s own people, who signs in here and is a guest elsewhere')
+    .option('--name <displayName>', 'display name')
+    .action(async (tenant: string, email: string, options: { name?: string }, command: Command) => {
+      const { api, output } = context(command);
+      const created = await api.post<User>(`${tenantPath(tenant)}/users`, { mail: email, ...(options.name ? { displayName: options.name } : {}) });
+      show(output, created, () => record(created, USER_FIELDS));
+    });
   users.command('show').argument('<tenant>', 'tenant id').argument('<user>', 'user id or email address').description('show one user')
     .action(async (tenant: string, user: string, _options, command: Command) => {
       const { api, output } = context(command);
@@ -198,7 +206,7 @@ function buildProgram(io: CliIo): Command {
     });
 
   // policies
-  const policy = program.command('policy').description('the tenant\'s email one-time passcode policy');
+  const policy = program.command('policy').description('the tenant\'s email one-time passcode policy and redemption order');
   policy.command('get').argument('<tenant>', 'tenant id').description('show the policy').action(async (tenant: string, _options, command: Command) => {
     const { api, output } = context(command);
     const current = await api.get<Row>(`${tenantPath(tenant)}/policies/emailOtp`);
@@ -211,6 +219,61 @@ function buildProgram(io: CliIo): Command {
       const { api, output } = context(command);
       const updated = await api.patch<Row>(`${tenantPath(tenant)}/policies/emailOtp`, { state });
       show(output, updated, () => record(updated, ['state', 'effectiveState']));
+    });
+
+  policy.command('redemption').argument('<tenant>', 'tenant id')
+    .description('show or change the order of home-realm discovery (Graph\'s invitationRedemptionIdentityProviderConfiguration)')
+    .option('--order <providers>', 'comma list of azureActiveDirectory, externalFederation, socialIdentityProviders, each once')
+    .addOption(new Option('--fallback <provider>', 'what comes after them').choices(['defaultConfiguredIdp', 'emailOneTimePasscode', 'microsoftAccount']))
+    .action(async (tenant: string, options: { order?: string; fallback?: string }, command: Command) => {
+      const { api, output } = context(command);
+      const path = `${tenantPath(tenant)}/policies/invitationRedemption`;
+      const changes = {
+        ...(options.order ? { primaryIdentityProviderPrecedenceOrder: options.order.split(',').map((name) => name.trim()) } : {}),
+        ...(options.fallback ? { fallbackIdentityProvider: options.fallback } : {}),
+      };
+      const current = Object.keys(changes).length > 0 ? await api.patch<Row>(path, changes) : await api.get<Row>(path);
+      show(output, current, () => record(current, ['primaryIdentityProviderPrecedenceOrder', 'fallbackIdentityProvider']));
+    });
+
+  // identity providers
+  const idps = program.command('idps').description('the tenant\'s identity providers: direct federation (oidc) and Google');
+  idps.command('list').argument('<tenant>', 'tenant id').description('list identity providers').action(async (tenant: string, _options, command: Command) => {
+    const { api, output } = context(command);
+    const list = await api.get<List<Row>>(`${tenantPath(tenant)}/identityProviders`);
+    show(output, list, () => table(list.value, ['id', 'type', 'displayName', 'issuer', 'domains']));
+  });
+  idps.command('show').argument('<tenant>', 'tenant id').argument('<id>', 'identity provider id').description('show one identity provider')
+    .action(async (tenant: string, id: string, _options, command: Command) => {
+      const { api, output } = context(command);
+      const found = await api.get<Row>(`${tenantPath(tenant)}/identityProviders/${encodeURIComponent(id)}`);
+      show(output, found, () => record(found, ['id', 'type', 'displayName', 'issuer', 'clientId', 'domains', 'createdDateTime']));
+    });
+  idps.command('set').argument('<tenant>', 'tenant id').argument('<id>', 'identity provider id (yours to choose)')
+    .description('create or replace an identity provider; its issuer is checked before anything is stored')
+    .addOption(new Option('--type <type>', 'oidc (direct federation) or google').choices(['oidc', 'google']).makeOptionMandatory())
+    .option('--issuer <url>', 'the provider\'s issuer')
+    .requiredOption('--client-id <id>', 'this tenant\'s client id at the provider')
+    .option('--client-secret <secret>', 'its client secret (needed when creating; kept when omitted on replace)')
+    .option('--domain <domain...>', 'domains whose addresses sign in there')
+    .option('--name <displayName>', 'the name guests see')
+    .action(async (tenant: string, id: string, options: { type: string; issuer?: string; clientId: string; clientSecret?: string; domain?: string[]; name?: string }, command: Command) => {
+      const { api, output } = context(command);
+      const saved = await api.put<Row>(`${tenantPath(tenant)}/identityProviders/${encodeURIComponent(id)}`, {
+        type: options.type,
+        clientId: options.clientId,
+        ...(options.issuer ? { issuer: options.issuer } : {}),
+        ...(options.clientSecret ? { clientSecret: options.clientSecret } : {}),
+        ...(options.domain ? { domains: options.domain } : {}),
+        ...(options.name ? { displayName: options.name } : {}),
+      });
+      show(output, saved, () => record(saved, ['id', 'type', 'displayName', 'issuer', 'clientId', 'domains']));
+    });
+  idps.command('delete').argument('<tenant>', 'tenant id').argument('<id>', 'identity provider id').description('delete an identity provider')
+    .action(async (tenant: string, id: string, _options, command: Command) => {
+      const { api, output } = context(command);
+      await api.delete(`${tenantPath(tenant)}/identityProviders/${encodeURIComponent(id)}`);
+      show(output, { deleted: id }, () => `Deleted identity provider ${id}.`);
     });
 
   // signing keys

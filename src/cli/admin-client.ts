@@ -23,6 +23,7 @@ export class AdminClient {
   get<T>(path: string): Promise<T> { return this.#request<T>('GET', path); }
   post<T>(path: string, body?: unknown): Promise<T> { return this.#request<T>('POST', path, body); }
   patch<T>(path: string, body: unknown): Promise<T> { return this.#request<T>('PATCH', path, body); }
+  put<T>(path: string, body: unknown): Promise<T> { return this.#request<T>('PUT', path, body); }
   delete(path: string): Promise<void> { return this.#request<void>('DELETE', path); }
 
   async #request<T>(method: string, path: string, body?: unknown): Promise<T> {

@@ -5,6 +5,7 @@ import { GuestAgent } from '../support/guest-agent.ts';
 import { type RunningIdp, startIdp, TEST_ADMIN_TOKEN } from '../support/idp.ts';
 import { signInWithCode } from '../support/sign-in.ts';
 import { type SmtpListener, startSmtpListener } from '../support/smtp.ts';
+import { startUpstreamIdp } from '../support/upstream-idp.ts';
 
 /**
  * The CLI as an administrator runs it: the package's bin in a child process against a running
@@ -148,4 +149,36 @@ describe('exit codes scripts can rely on', () => {
     expect(refused.code).toBe(5);
     expect(refused.stderr).toMatch(/Only the deployment administrator/);
   });
+});
+
+test('members, identity providers and the redemption order from the CLI', async () => {
+  const upstream = await startUpstreamIdp('Partner IdP');
+  try {
+    expect((await cli(['tenants', 'create', '--id', 'litware', '--name', 'Litware', '--domain', 'litware.example'])).code).toBe(0);
+    const member = await json(['users', 'create', 'litware', 'Lee@Litware.example', '--name', 'Lee Gu']);
+    expect(member).toMatchObject({ mail: 'lee@litware.example', userType: 'Member' });
+
+    const saved = await cli(['idps', 'set', 'litware', 'partner', '--type', 'oidc', '--issuer', upstream.issuer,
+      '--client-id', 'litware', '--client-secret', 'secret-0123456789', '--domain', 'partner.example', '--name', 'Partner sign-in']);
+    expect(saved.code).toBe(0);
+    expect(saved.stdout).toMatch(/^domains:\s+partner\.example$/m);
+    expect(saved.stdout).not.toContain('secret-0123456789');
+    expect((await cli(['idps', 'list', 'litware'])).stdout).toMatch(/partner\s+oidc\s+Partner sign-in/);
+    const unreachable = await cli(['idps', 'set', 'litware', 'dead', '--type', 'oidc', '--issuer', 'http://127.0.0.1:9', '--client-id', 'x', '--client-secret', 'y', '--domain', 'dead.example']);
+    expect(unreachable.code).toBe(4);
+    expect(unreachable.stderr).toMatch(/could not use/);
+
+    expect(await json(['policy', 'redemption', 'litware'])).toEqual({
+      primaryIdentityProviderPrecedenceOrder: ['azureActiveDirectory', 'externalFederation', 'socialIdentityProviders'], fallbackIdentityProvider: 'defaultConfiguredIdp',
+    });
+    expect(await json(['policy', 'redemption', 'litware', '--order', 'externalFederation,azureActiveDirectory,socialIdentityProviders', '--fallback', 'emailOneTimePasscode'])).toEqual({
+      primaryIdentityProviderPrecedenceOrder: ['externalFederation', 'azureActiveDirectory', 'socialIdentityProviders'], fallbackIdentityProvider: 'emailOneTimePasscode',
+    });
+    expect((await cli(['policy', 'redemption', 'litware', '--order', 'externalFederation'])).code).toBe(4);
+
+    expect((await cli(['idps', 'delete', 'litware', 'partner'])).code).toBe(0);
+    expect((await cli(['idps', 'show', 'litware', 'partner'])).code).toBe(3);
+  } finally {
+    await upstream.close();
+  }
 });
