@@ -171,6 +171,7 @@ export function createApp({ config, store, log, keyNamespace }: AppOptions): Gue
     baseUrl: config.baseUrl,
     trustProxy: config.trustProxy,
     tenantPages: compose([signInPages.routes(), redeemPages.routes(), federationCallback.routes()] as Koa.Middleware[]),
+    tenantPagePaths: /^\/(interaction|redeem|federation)(\/|$)/,
   }));
   app.use(tenantRequired(pages, config.baseUrl));
 

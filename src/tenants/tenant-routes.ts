@@ -29,6 +29,8 @@ export interface TenantRouteOptions {
   trustProxy: boolean;
   /** Our own pages under the tenant prefix (sign-in, redemption); they see TenantState and run before oidc-provider. */
   tenantPages?: Middleware;
+  /** Which paths after `/{tenant}/v2.0` are our pages; everything else goes straight to oidc-provider. */
+  tenantPagePaths?: RegExp;
 }
 
 /**
@@ -49,7 +51,7 @@ export function tenantRoutes(options: TenantRouteOptions): Middleware {
     const tenantProvider = await providers.get(tenant);
     const state: TenantState = { tenant, tenantProvider, pathAfterPrefix };
     Object.assign(ctx.state, state);
-    if (options.tenantPages) {
+    if (options.tenantPages && options.tenantPagePaths?.test(pathAfterPrefix)) {
       // Koa's convention: a middleware that calls next() did not handle the request.
       let handledByPages = true;
       await options.tenantPages(ctx, async () => { handledByPages = false; });
