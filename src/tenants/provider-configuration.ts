@@ -227,7 +227,8 @@ function secondsLeft(startedAt: number | undefined, lifetimeSeconds: number): nu
   return Math.max(1, startedAt + lifetimeSeconds - Math.floor(Date.now() / 1000));
 }
 
-function isAdminClient(client: { metadata(): Record<string, unknown> }): boolean {
-  const roles = client.metadata().roles;
+/** oidc-provider keeps extra client metadata (our `roles`) as a property of the client. */
+function isAdminClient(client: object): boolean {
+  const roles = (client as { roles?: unknown }).roles;
   return Array.isArray(roles) && roles.includes('admin');
 }
