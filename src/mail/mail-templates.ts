@@ -1,11 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-
-import ejs from 'ejs';
-
+import { EjsTemplates } from '../ejs-templates.ts';
 import type { MailMessage } from './mailer.ts';
-
-type Template = (data: Record<string, unknown>) => string;
 
 export interface PasscodeMail {
   to: string;
@@ -25,11 +19,10 @@ export interface InvitationMail {
 
 /** Builds guest mail from `interactions/mail/*.ejs`: an HTML part in one layout, and plain text. */
 export class MailTemplates {
-  readonly #directory: string;
-  readonly #compiled = new Map<string, Template>();
+  readonly #templates: EjsTemplates;
 
   constructor(directory: string) {
-    this.#directory = directory;
+    this.#templates = new EjsTemplates(directory);
   }
 
   passcode(mail: PasscodeMail): MailMessage {
@@ -43,25 +36,15 @@ export class MailTemplates {
   }
 
   #message(to: string, subject: string, name: string, data: Record<string, unknown>): MailMessage {
-    const body = this.#template(`${name}.html`)(data);
+    const body = this.#templates.get(`${name}.html`)(data);
     return {
       to,
       subject,
-      text: this.#template(`${name}.txt`)(data),
-      html: this.#template('layout.html')({ ...data, subject, body }),
+      text: this.#templates.get(`${name}.txt`)(data),
+      html: this.#templates.get('layout.html')({ ...data, subject, body }),
     };
   }
 
-  #template(name: string): Template {
-    let template = this.#compiled.get(name);
-    if (!template) {
-      const filename = join(this.#directory, `${name}.ejs`);
-      // cache: partials pulled in with include() are compiled once too, not read again per render.
-      template = ejs.compile(readFileSync(filename, 'utf8'), { filename, cache: true }) as Template;
-      this.#compiled.set(name, template);
-    }
-    return template;
-  }
 }
 
 /** "30 minutes", "1 hour", "45 seconds": how long a code lasts, in words. */

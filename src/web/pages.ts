@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-
-import ejs from 'ejs';
 import type { Context } from 'koa';
+
+import { EjsTemplates } from '../ejs-templates.ts';
 
 /**
  * Server-rendered pages from `interactions/*.ejs`, each placed inside `layout.ejs`. Templates are
@@ -16,8 +14,6 @@ export interface PageData {
   tenantName?: string;
   [name: string]: unknown;
 }
-
-type Template = (data: Record<string, unknown>) => string;
 
 /**
  * No script at all, styles only from our origin, never framed. form-action is left out on purpose:
@@ -33,16 +29,15 @@ export const PAGE_CONTENT_SECURITY_POLICY = [
 ].join('; ');
 
 export class Pages {
-  readonly #directory: string;
-  readonly #compiled = new Map<string, Template>();
+  readonly #templates: EjsTemplates;
 
   constructor(directory: string) {
-    this.#directory = directory;
+    this.#templates = new EjsTemplates(directory);
   }
 
   render(name: string, data: PageData): string {
-    const body = this.#template(name)(data);
-    return this.#template('layout')({ ...data, body });
+    const body = this.#templates.get(name)(data);
+    return this.#templates.get('layout')({ ...data, body });
   }
 
   /** Renders into the response with the page security headers and no caching. */
@@ -54,14 +49,4 @@ export class Pages {
     ctx.body = this.render(name, data);
   }
 
-  #template(name: string): Template {
-    let template = this.#compiled.get(name);
-    if (!template) {
-      const filename = join(this.#directory, `${name}.ejs`);
-      // cache: partials pulled in with include() are compiled once too, not read again per render.
-      template = ejs.compile(readFileSync(filename, 'utf8'), { filename, cache: true }) as Template;
-      this.#compiled.set(name, template);
-    }
-    return template;
-  }
 }
