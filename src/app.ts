@@ -17,7 +17,7 @@ import { Invitations } from './guests/invitations.ts';
 import { Redemptions } from './guests/redemption.ts';
 import { EmailOtp } from './interaction/email-otp.ts';
 import { ConsumerAccounts } from './federation/consumer-accounts.ts';
-import { UpstreamClients } from './federation/federation.ts';
+import { UpstreamClients } from './federation/upstream-clients.ts';
 import { UpstreamConnector } from './federation/upstream-connector.ts';
 import { discoverySteps } from './interaction/discovery-steps.ts';
 import { federationCallbackRoute } from './interaction/federation-callback-route.ts';

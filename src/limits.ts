@@ -31,6 +31,9 @@ export const FEDERATION_STATE_TTL_SECONDS = 15 * 60;
 /** An invitation link works until it is redeemed, or for this long. */
 export const INVITATION_TICKET_TTL_SECONDS = 90 * 24 * 60 * 60;
 
+/** The longest email address SMTP can carry (RFC 5321 path limit). */
+export const MAX_EMAIL_ADDRESS_LENGTH = 254;
+
 /** Largest sign-in form body. */
 export const FORM_BODY_LIMIT = '16kb';
 

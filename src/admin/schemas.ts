@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { isEmailAddress, normalizeEmail } from '../guests/user.ts';
 import { CLIENT_ROLES } from '../tenants/provider-configuration.ts';
 import { isValidDomain, isValidTenantId } from '../tenants/tenant.ts';
 
@@ -72,12 +73,7 @@ export const createClientBody = z.strictObject({
   }
 });
 
-const MAX_EMAIL_LENGTH = 254;
-
-export const emailAddress = z.string().trim().max(MAX_EMAIL_LENGTH).transform((address) => address.toLowerCase()).refine(
-  (address) => z.email().safeParse(address).success && isValidDomain(address.slice(address.lastIndexOf('@') + 1)),
-  { message: 'must be an email address like name@example.com' },
-);
+export const emailAddress = z.string().transform(normalizeEmail).refine(isEmailAddress, { message: 'must be an email address like name@example.com' });
 
 /** Where redemption ends: an https URL, or http on localhost; never javascript:, data: or the like. */
 const inviteRedirectUrl = z.string().max(2048).refine((value) => {

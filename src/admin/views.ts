@@ -1,4 +1,3 @@
-import type { RegisteredClient } from '../store/client-repository.ts';
 import { issuerOf, type Tenant } from '../tenants/tenant.ts';
 
 /** What the admin API shows of a tenant: the record without internals, plus its issuer. */
@@ -10,8 +9,4 @@ export function tenantView(tenant: Tenant, baseUrl: string) {
     issuer: issuerOf(baseUrl, tenant.id),
     createdDateTime: tenant.createdDateTime,
   };
-}
-
-export function clientView(client: RegisteredClient) {
-  return client;
 }

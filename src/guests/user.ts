@@ -1,3 +1,8 @@
+import { z } from 'zod';
+
+import { MAX_EMAIL_ADDRESS_LENGTH } from '../limits.ts';
+import { isValidDomain } from '../tenants/tenant.ts';
+
 /**
  * A user of a tenant, in Microsoft Graph's words: guests (invited from elsewhere) and members
  * (the tenant's own people, who sign in at their home tenant).
@@ -40,4 +45,13 @@ export const EMAIL_OTP_IDP = 'mail';
 
 export function normalizeEmail(address: string): string {
   return address.trim().toLowerCase();
+}
+
+/** An address mail can go to: zod's email syntax, a DNS domain name, and at most 254 characters. */
+export function isEmailAddress(address: string): boolean {
+  const at = address.lastIndexOf('@');
+  return at > 0
+    && address.length <= MAX_EMAIL_ADDRESS_LENGTH
+    && z.email().safeParse(address).success
+    && isValidDomain(address.slice(at + 1));
 }

@@ -9,7 +9,7 @@ import { REDEMPTION_CLIENT_ID } from '../tenants/provider-configuration.ts';
 import { issuerOf } from '../tenants/tenant.ts';
 import type { TenantState } from '../tenants/tenant-routes.ts';
 import type { Pages } from '../web/pages.ts';
-import { invitationUnusable } from './interaction-routes.ts';
+import { invitationUnusable } from './sign-in-messages.ts';
 import { renderSignInProblems, SignInProblem } from './sign-in-problem.ts';
 
 export interface RedemptionDependencies {
