@@ -26,10 +26,11 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await idp.close();
-  await idp.store.close();
-  await smtp.close();
-  await cluster.remove();
+  // Also after a setup that failed half-way: whatever started must stop, or jest cannot exit.
+  await idp?.close();
+  await idp?.store.close();
+  await smtp?.close();
+  await cluster?.remove();
 });
 
 test('tenants, sign-in with a code, refresh, and revoking a guest all work on a cluster', async () => {
