@@ -3,7 +3,7 @@ import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose';
 import type { ClientRepository } from '../store/client-repository.ts';
 import type { ProviderCache } from '../tenants/provider-cache.ts';
 import { adminApiAudience } from '../tenants/provider-configuration.ts';
-import { issuerOf } from '../tenants/tenant.ts';
+import { issuerOf, tenantIdOfIssuer } from '../tenants/tenant.ts';
 import type { TenantDirectory } from '../tenants/tenant-directory.ts';
 
 export interface TenantAdministrator {
@@ -23,14 +23,12 @@ export class TenantAdminTokens {
   readonly #directory: TenantDirectory;
   readonly #providers: ProviderCache;
   readonly #clients: ClientRepository;
-  readonly #issuerPattern: RegExp;
 
   constructor(baseUrl: string, directory: TenantDirectory, providers: ProviderCache, clients: ClientRepository) {
     this.#baseUrl = baseUrl;
     this.#directory = directory;
     this.#providers = providers;
     this.#clients = clients;
-    this.#issuerPattern = new RegExp(`^${escapeRegExp(baseUrl)}/([a-z0-9-]+)/v2\\.0$`);
   }
 
   /** The administrator the token stands for; undefined for anything that is not such a token. */
@@ -41,7 +39,7 @@ export class TenantAdminTokens {
     } catch {
       return undefined;
     }
-    const tenantId = typeof issuer === 'string' ? this.#issuerPattern.exec(issuer)?.[1] : undefined;
+    const tenantId = typeof issuer === 'string' ? tenantIdOfIssuer(this.#baseUrl, issuer) : undefined;
     const tenant = tenantId ? await this.#directory.resolve(tenantId) : undefined;
     if (!tenant || tenant.id !== tenantId) return undefined;
 
@@ -62,8 +60,4 @@ export class TenantAdminTokens {
     if (!client?.roles.includes('admin')) return undefined;
     return { tenantId: tenant.id, clientId, clientName: client.client_name };
   }
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -2,7 +2,7 @@ import type { ConsumerAccounts } from '../federation/consumer-accounts.ts';
 import { GOOGLE_DOMAINS } from '../federation/identity-provider.ts';
 import type { UpstreamReference } from '../federation/upstream.ts';
 import type { IdentityProviderRepository } from '../store/identity-provider-repository.ts';
-import { issuerOf } from '../tenants/tenant.ts';
+import { issuerOf, tenantIdOfIssuer } from '../tenants/tenant.ts';
 import type { TenantDirectory } from '../tenants/tenant-directory.ts';
 import type { DiscoveryContext, DiscoverySteps, DiscoveryStep, SignInMethod } from './home-realm-discovery.ts';
 
@@ -65,7 +65,7 @@ async function recordedUpstream(sources: DiscoverySources, { tenant, user }: Dis
   if (!user || !identity) return undefined;
   switch (user.source) {
     case 'HomeTenant': {
-      const homeId = new RegExp(`^${sources.baseUrl.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/([a-z0-9-]+)/v2\\.0$`).exec(identity.issuer)?.[1];
+      const homeId = tenantIdOfIssuer(sources.baseUrl, identity.issuer);
       const home = homeId ? await sources.directory.resolve(homeId) : undefined;
       return home && { source: 'HomeTenant', issuer: identity.issuer, displayName: home.displayName, homeTenantId: home.id };
     }

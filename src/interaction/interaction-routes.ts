@@ -225,7 +225,9 @@ export function interactionRoutes(deps: InteractionDependencies): Router<TenantS
     const attempt = await load(ctx as RouterContext);
     const { state, tenant } = attempt;
     if (!state.email) return seeStep(ctx as RouterContext, attempt);
-    const { method } = await discover(tenant, state.email);
+    // Discovery ran when the address was given (its consumer-account lookup is an HTTP call); only
+    // an attempt without that answer runs it here.
+    const method = state.method?.kind === 'federation' ? state.method : (await discover(tenant, state.email)).method;
     if (method.kind !== 'federation') {
       attempt.state = { ...state, method };
       await save(attempt);
@@ -247,7 +249,7 @@ export function interactionRoutes(deps: InteractionDependencies): Router<TenantS
     } catch (error) {
       throw upstreamProblem(error, method.upstream, pageUrl(attempt, '/federate'));
     }
-    if (attempt.state.method?.kind !== 'federation') {
+    if (state.method?.kind !== 'federation') {
       attempt.state = { ...state, method };
       await save(attempt);
     }

@@ -71,8 +71,10 @@ export class TenantService {
       ...(changes.verifiedDomains !== undefined ? { verifiedDomains: unique(changes.verifiedDomains) } : {}),
       ...(changes.emailOtpPolicy !== undefined ? { emailOtpPolicy: changes.emailOtpPolicy } : {}),
       ...(changes.invitationRedemption !== undefined ? { invitationRedemption: changes.invitationRedemption } : {}),
-      revision: previous.revision + 1,
     };
+    // Only what a built Provider shows (the name on its pages) makes processes rebuild it; policy
+    // and domain edits are read from the tenant record on each sign-in.
+    if (next.displayName !== previous.displayName) next.revision = previous.revision + 1;
     const conflict = await this.#tenants.update(previous, next);
     if (conflict) throw conflictError(conflict, id);
     this.#onChanged(previous);

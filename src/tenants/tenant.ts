@@ -11,8 +11,8 @@ export interface Tenant {
   verifiedDomains: string[];
   createdDateTime: string;
   /**
-   * Grows whenever something a built Provider depends on changes (signing keys, domains), so every
-   * process notices it must rebuild that tenant's Provider.
+   * Grows whenever something a built Provider depends on changes (signing keys, display name), so
+   * every process notices it must rebuild that tenant's Provider.
    */
   revision: number;
   /** Email one-time passcode policy; missing means `default`. */
@@ -39,6 +39,14 @@ export function isValidDomain(domain: string): boolean {
 
 export function issuerOf(baseUrl: string, tenantId: string): string {
   return `${baseUrl}/${tenantId}/v2.0`;
+}
+
+/** The tenant id an issuer of this deployment names; undefined for any other issuer. */
+export function tenantIdOfIssuer(baseUrl: string, issuer: string): string | undefined {
+  const prefix = `${baseUrl}/`;
+  if (!issuer.startsWith(prefix) || !issuer.endsWith('/v2.0')) return undefined;
+  const tenantId = issuer.slice(prefix.length, -'/v2.0'.length);
+  return isValidTenantId(tenantId) ? tenantId : undefined;
 }
 
 /** The domain part of an email address, lower-cased; undefined when there is none. */
