@@ -29,7 +29,7 @@ interface Entry {
  * One oidc-provider instance per tenant, built on first use and kept in a bounded LRU. A Provider
  * holds no state of its own (sessions, tokens, clients and keys are in the store), so evicting one
  * loses nothing: the next request builds it again. A tenant whose revision changed (keys rotated,
- * domains edited) gets a fresh Provider.
+ * display name changed) gets a fresh Provider.
  */
 export class ProviderCache {
   readonly #entries: LRUCache<string, Entry>;
