@@ -35,6 +35,17 @@ export class ConflictError extends GuestIdpError {
   readonly code = 'Conflict';
 }
 
+/**
+ * A compare-and-set write kept losing to other writers of the same record (or what a change was
+ * decided on changed under it): the caller may simply try again. `record` names it, e.g.
+ * "Tenant 'contoso'".
+ */
+export class ConcurrentChangeError extends ConflictError {
+  constructor(record: string) {
+    super(`${record} is being changed by other requests at the same time. Try again.`);
+  }
+}
+
 export class PayloadTooLargeError extends GuestIdpError {
   readonly status = 413;
   readonly code = 'RequestEntityTooLarge';
@@ -43,6 +54,18 @@ export class PayloadTooLargeError extends GuestIdpError {
 export class UnsupportedMediaTypeError extends GuestIdpError {
   readonly status = 415;
   readonly code = 'UnsupportedMediaType';
+}
+
+/** Over a limit (Graph's throttling answer): the caller may try again after `retryAfterSeconds`. */
+export class TooManyRequestsError extends GuestIdpError {
+  readonly status = 429;
+  readonly code = 'TooManyRequests';
+  readonly retryAfterSeconds: number;
+
+  constructor(message: string, retryAfterSeconds: number) {
+    super(message);
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
 }
 
 /** A dependency other than the store (the mail server) failed; nothing was changed. */

@@ -1,7 +1,7 @@
 import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
 
-import { GuestIdpError } from '../errors.ts';
+import { GuestIdpError, TooManyRequestsError } from '../errors.ts';
 
 /**
  * Every admin API failure as Microsoft Graph shapes it: `{"error": {"code", "message"}}`.
@@ -16,6 +16,7 @@ export function adminErrors(log: Logger): Middleware {
       if (error instanceof GuestIdpError) {
         ctx.status = error.status;
         ctx.body = { error: { code: error.code, message: error.message } };
+        if (error instanceof TooManyRequestsError) ctx.set('Retry-After', String(error.retryAfterSeconds));
         if (error.status >= 500) log.warn({ err: error }, 'admin request failed: %s', error.message);
         return;
       }

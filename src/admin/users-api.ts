@@ -11,12 +11,13 @@ import { USER_FILTER_FIELDS, type UserFilter, type UserFilterField } from '../st
 import type { TenantService } from '../tenants/tenant-service.ts';
 import type { AdminState } from './admin-auth.ts';
 import { parseBody } from './parse-body.ts';
-import { emailAddress } from './schemas.ts';
+import { displayName, emailAddress } from './schemas.ts';
+import type { SkipTokens } from './skip-token.ts';
 
 /** A member of the tenant: its own people, who sign in here and are guests elsewhere. */
 const createMemberBody = z.strictObject({
   mail: emailAddress,
-  displayName: z.string().trim().min(1).max(256).optional(),
+  displayName: displayName.optional(),
 });
 
 /** Graph's default and largest page sizes for user lists. */
@@ -83,15 +84,8 @@ function pageSize(top: string | undefined): number {
   return size;
 }
 
-function offsetOf(skipToken: string | undefined): number {
-  if (skipToken === undefined) return 0;
-  const offset = Number(Buffer.from(skipToken, 'base64url').toString());
-  if (!Number.isInteger(offset) || offset < 0) throw new BadRequestError('$skiptoken is not one this API gave out.');
-  return offset;
-}
-
 /** `/admin/tenants/{t}/users`: the tenant's guests (and members), listed, shown, deleted. */
-export function mountUsersApi(router: Router<AdminState>, tenants: TenantService, guests: Guests, baseUrl: string): void {
+export function mountUsersApi(router: Router<AdminState>, tenants: TenantService, guests: Guests, baseUrl: string, skipTokens: SkipTokens): void {
   router.get('/tenants/:tenantId/users', async (ctx) => {
     const tenant = await tenants.get(ctx.params.tenantId as string);
     const query = ctx.query as Record<string, string | undefined>;
@@ -104,14 +98,15 @@ export function mountUsersApi(router: Router<AdminState>, tenants: TenantService
       ctx.body = { value: matches ? [userView(user)] : [] };
       return;
     }
-    const page = await guests.list(tenant.id, filter.fields, offsetOf(query.$skiptoken), top);
+    const after = query.$skiptoken === undefined ? undefined : skipTokens.read(tenant.id, query.$skiptoken);
+    const page = await guests.list(tenant.id, filter.fields, after, top);
     const next = new URL(`${baseUrl}/admin/tenants/${tenant.id}/users`);
     if (query.$filter) next.searchParams.set('$filter', query.$filter);
     next.searchParams.set('$top', String(top));
-    if (page.nextOffset !== undefined) next.searchParams.set('$skiptoken', Buffer.from(String(page.nextOffset)).toString('base64url'));
+    if (page.next) next.searchParams.set('$skiptoken', skipTokens.issue(tenant.id, page.next));
     ctx.body = {
       value: page.users.map(userView),
-      ...(page.nextOffset !== undefined ? { '@odata.nextLink': next.href } : {}),
+      ...(page.next ? { '@odata.nextLink': next.href } : {}),
     };
   });
 

@@ -31,6 +31,8 @@ export interface User {
    * must present the same (issuer, subject); an upstream email claim alone never links to a user.
    */
   upstreamIdentity?: UpstreamIdentity | null;
+  /** Grows with every write; writes are compare-and-set on it (store/record-version.ts). Missing on old records. */
+  version?: number;
 }
 
 export interface UpstreamIdentity {

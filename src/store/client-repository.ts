@@ -2,6 +2,7 @@ import { LRUCache } from 'lru-cache';
 import type { ClientAuthMethod, ResponseType } from 'oidc-provider';
 
 import { RECORD_CACHE_SECONDS } from '../limits.ts';
+import { generationOf, type TenantRef } from '../tenants/tenant.ts';
 import type { KeyValueStore } from './key-value-store.ts';
 import type { Keys } from './keys.ts';
 import type { SecretBox } from './secret-box.ts';
@@ -37,9 +38,10 @@ export class ClientRepository {
    * oidc-provider looks the client up on every token, introspection and authorization request.
    * Reading and unsealing it each time was the largest cost of a client-credentials token, so a
    * process keeps it for a few seconds; a delete here forgets it at once, other processes follow
-   * within RECORD_CACHE_SECONDS.
+   * within RECORD_CACHE_SECONDS. An entry belongs to one generation of its tenant: a tenant
+   * deleted and created again under the same id never gets the old tenant's clients from here.
    */
-  readonly #metadataCache = new LRUCache<string, ClientMetadata>({ max: MAX_CACHED_CLIENTS, ttl: RECORD_CACHE_SECONDS * 1000 });
+  readonly #metadataCache = new LRUCache<string, { generation: string; metadata: ClientMetadata }>({ max: MAX_CACHED_CLIENTS, ttl: RECORD_CACHE_SECONDS * 1000 });
 
   constructor(store: KeyValueStore, keys: Keys, secrets: SecretBox) {
     this.#store = store;
@@ -55,17 +57,18 @@ export class ClientRepository {
   }
 
   /** The metadata oidc-provider authenticates the client with, secret unsealed. */
-  async findMetadata(tenantId: string, clientId: string): Promise<ClientMetadata | undefined> {
+  async findMetadata(tenant: TenantRef, clientId: string): Promise<ClientMetadata | undefined> {
+    const tenantId = tenant.id;
     const cacheKey = `${tenantId}\n${clientId}`;
     const cached = this.#metadataCache.get(cacheKey);
-    if (cached) return cached;
+    if (cached?.generation === generationOf(tenant)) return cached.metadata;
     const stored = await this.#read(tenantId, clientId);
     if (!stored) return undefined;
     const { sealedClientSecret, ...client } = stored;
     const metadata = sealedClientSecret
       ? { ...client, client_secret: this.#secrets.open(sealedClientSecret, boundTo(tenantId, clientId)) }
       : client;
-    this.#metadataCache.set(cacheKey, metadata);
+    this.#metadataCache.set(cacheKey, { generation: generationOf(tenant), metadata });
     return metadata;
   }
 

@@ -1,3 +1,4 @@
+import type { JobHandlers, JobQueue, RetryPolicy } from './job-queue.ts';
 import type { RateLimiter, RateLimitRule } from './rate-limiter.ts';
 
 /**
@@ -21,15 +22,30 @@ export type Write =
   | { type: 'sortedSetAdd'; key: string; member: string; score: number }
   | { type: 'sortedSetRemove'; key: string; member: string };
 
-/** Preconditions of a batch: it is applied only when every `absent` key is missing and every `present` key exists. */
+/**
+ * Preconditions of a batch: it is applied only when every `absent` key is missing, every `present`
+ * key exists, and every `versions` key holds a JSON record whose `version` is the one given.
+ */
 export interface WriteConditions {
   absent?: string[];
   present?: string[];
+  /**
+   * Compare-and-set on versioned records (see record-version.ts): the batch applies only while
+   * nobody has written the record since it was read. A record stored without a `version` field
+   * (written before versions existed) counts as version 0.
+   */
+  versions?: RecordVersion[];
 }
 
-export interface SortedSetPage {
-  members: string[];
-  total: number;
+export interface RecordVersion {
+  key: string;
+  version: number;
+}
+
+/** A place in a sorted set: its score and member. Sorted sets order by score, then member bytes. */
+export interface SortedSetPosition {
+  member: string;
+  score: number;
 }
 
 export interface KeyValueStore {
@@ -39,8 +55,12 @@ export interface KeyValueStore {
   getMany(keys: string[]): Promise<(string | null)[]>;
   hashGetAll(key: string): Promise<Record<string, string> | null>;
   setMembers(key: string): Promise<string[]>;
-  /** Members ordered by score, then member; offset and count page through them. */
-  sortedSetRange(key: string, offset: number, count: number): Promise<SortedSetPage>;
+  /**
+   * Up to `count` members ordered by score, then member, that come strictly after `after` (from the
+   * start without it). A cursor, unlike an offset, still points at the right place when members
+   * before it are removed between pages.
+   */
+  sortedSetRangeAfter(key: string, after: SortedSetPosition | undefined, count: number): Promise<SortedSetPosition[]>;
   /** Seconds until the key expires; null when it does not exist or never expires. */
   timeToLive(key: string): Promise<number | null>;
 
@@ -61,6 +81,11 @@ export interface KeyValueStore {
   hashIncrement(key: string, field: string): Promise<Record<string, string> | null>;
   /** A rate limiter over this store; `keyPrefix` namespaces its counters. */
   rateLimiter(keyPrefix: string, rule: RateLimitRule): RateLimiter;
+  /**
+   * A job queue over this store with its own worker in this process; `keyPrefix` namespaces its
+   * keys (see Keys.jobQueue). The caller closes it before closing the store.
+   */
+  jobQueue<T>(keyPrefix: string, handlers: JobHandlers<T>, policy: RetryPolicy, concurrency: number): JobQueue<T>;
   /** Deletes every key that starts with prefix; for purging a deleted tenant. Returns how many. */
   deleteByPrefix(prefix: string): Promise<number>;
 

@@ -6,10 +6,12 @@
  * domain claims) share the tag `{_deployment}`; everything of one tenant shares `{<tenantId>}`.
  * Tenant ids cannot contain `_`, so the two never collide.
  */
+export const DEFAULT_KEY_NAMESPACE = 'gi';
+
 export class Keys {
   readonly namespace: string;
 
-  constructor(namespace = 'gi') {
+  constructor(namespace = DEFAULT_KEY_NAMESPACE) {
     this.namespace = namespace;
   }
 
@@ -22,6 +24,11 @@ export class Keys {
    * on a cluster they may spread over all shards. Limiters append tenant and a hash, never an address.
    */
   rateLimit(name: string): string { return `${this.namespace}:limit:${name}`; }
+  /**
+   * A job queue's keys: `<namespace>:{_queue-<name>}` is BullMQ's prefix and `<name>` the queue.
+   * One hash tag for all of a queue's keys, as BullMQ's scripts need on Redis Cluster.
+   */
+  jobQueue(name: string): string { return `${this.namespace}:{_queue-${name}}:${name}`; }
 
   // one tenant
   tenantPrefix(tenantId: string): string { return `${this.namespace}:{${tenantId}}:`; }
@@ -49,6 +56,8 @@ export class Keys {
   // one sign-in attempt (an oidc-provider interaction uid)
   signInState(tenantId: string, uid: string): string { return `${this.tenantPrefix(tenantId)}sign-in:${uid}`; }
   passcode(tenantId: string, uid: string): string { return `${this.tenantPrefix(tenantId)}passcode:${uid}`; }
+  /** The id of the sign-in's code mail that finally failed. */
+  undeliveredCode(tenantId: string, uid: string): string { return `${this.tenantPrefix(tenantId)}undelivered-code:${uid}`; }
   redemption(tenantId: string, state: string): string { return `${this.tenantPrefix(tenantId)}redemption:${state}`; }
   /** An upstream sign-in in progress, keyed by the state sent upstream. */
   federation(tenantId: string, state: string): string { return `${this.tenantPrefix(tenantId)}federation:${state}`; }

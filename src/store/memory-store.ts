@@ -1,6 +1,9 @@
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 
-import type { KeyValueStore, SortedSetPage, Write, WriteConditions } from './key-value-store.ts';
+import type { JobHandlers, JobQueue, RetryPolicy } from './job-queue.ts';
+import type { KeyValueStore, RecordVersion, SortedSetPosition, Write, WriteConditions } from './key-value-store.ts';
+import { MemoryJobQueue } from './memory-job-queue.ts';
+import { storedVersion } from './record-version.ts';
 import { RateLimiter, type RateLimitRule } from './rate-limiter.ts';
 
 /**
@@ -60,11 +63,14 @@ export class MemoryStore implements KeyValueStore {
     return value?.kind === 'set' ? [...value.data] : [];
   }
 
-  async sortedSetRange(key: string, offset: number, count: number): Promise<SortedSetPage> {
+  async sortedSetRangeAfter(key: string, after: SortedSetPosition | undefined, count: number): Promise<SortedSetPosition[]> {
     const value = this.#read(key);
-    if (value?.kind !== 'sortedSet') return { members: [], total: 0 };
-    const ordered = [...value.data].sort(([a, sa], [b, sb]) => sa - sb || (a < b ? -1 : a > b ? 1 : 0));
-    return { members: ordered.slice(offset, offset + count).map(([member]) => member), total: ordered.length };
+    if (value?.kind !== 'sortedSet') return [];
+    return [...value.data]
+      .map(([member, score]) => ({ member, score }))
+      .sort(comparePositions)
+      .filter((position) => !after || comparePositions(position, after) > 0)
+      .slice(0, Math.max(0, count));
   }
 
   async timeToLive(key: string): Promise<number | null> {
@@ -76,6 +82,7 @@ export class MemoryStore implements KeyValueStore {
   async write(writes: Write[], conditions: WriteConditions = {}): Promise<boolean> {
     if (conditions.absent?.some((key) => this.#live(key))) return false;
     if (conditions.present?.some((key) => !this.#live(key))) return false;
+    if (conditions.versions?.some((condition) => !this.#hasVersion(condition))) return false;
     for (const write of writes) this.#apply(write);
     return true;
   }
@@ -104,6 +111,10 @@ export class MemoryStore implements KeyValueStore {
     return new RateLimiter(new RateLimiterMemory({
       keyPrefix, points: rule.points, duration: rule.durationSeconds, blockDuration: rule.blockSeconds ?? 0,
     }));
+  }
+
+  jobQueue<T>(_keyPrefix: string, handlers: JobHandlers<T>, policy: RetryPolicy, concurrency: number): JobQueue<T> {
+    return new MemoryJobQueue(handlers, policy, concurrency);
   }
 
   async deleteByPrefix(prefix: string): Promise<number> {
@@ -178,6 +189,11 @@ export class MemoryStore implements KeyValueStore {
     return created;
   }
 
+  #hasVersion({ key, version }: RecordVersion): boolean {
+    const value = this.#read(key);
+    return value?.kind === 'string' && storedVersion(value.data) === version;
+  }
+
   #read(key: string): Value | undefined {
     return this.#live(key)?.value;
   }
@@ -203,3 +219,8 @@ export class MemoryStore implements KeyValueStore {
   }
 }
 
+
+/** Redis's order: by score, then by the members' bytes. */
+export function comparePositions(a: SortedSetPosition, b: SortedSetPosition): number {
+  return a.score - b.score || Buffer.compare(Buffer.from(a.member), Buffer.from(b.member));
+}

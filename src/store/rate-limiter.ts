@@ -40,6 +40,15 @@ export class RateLimiter {
     }
   }
 
+  /** Gives back one hit that turned out not to count (rate-limiter-flexible's reward). */
+  async refund(key: string): Promise<void> {
+    try {
+      await this.#limiter.reward(key);
+    } catch (error) {
+      throw new StoreUnavailableError(error);
+    }
+  }
+
   /** Whether a hit now would be refused, without counting one. */
   async check(key: string): Promise<RateLimitVerdict> {
     let result: RateLimiterRes | null;

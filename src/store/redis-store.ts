@@ -1,8 +1,12 @@
-import { Cluster, Redis, ReplyError } from 'ioredis';
+import { Cluster, Redis, type RedisOptions, ReplyError } from 'ioredis';
+import type { Logger } from 'pino';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
 
 import { StoreUnavailableError } from '../errors.ts';
-import type { KeyValueStore, SortedSetPage, Write, WriteConditions } from './key-value-store.ts';
+import { REPLICA_ACKNOWLEDGEMENT_TIMEOUT_MS } from '../limits.ts';
+import { BullJobQueue } from './bullmq-job-queue.ts';
+import type { JobHandlers, JobQueue, RetryPolicy } from './job-queue.ts';
+import type { KeyValueStore, SortedSetPosition, Write, WriteConditions } from './key-value-store.ts';
 import { RateLimiter, type RateLimitRule } from './rate-limiter.ts';
 
 /**
@@ -11,17 +15,30 @@ import { RateLimiter, type RateLimitRule } from './rate-limiter.ts';
  * tenant carry the tag `{tenantId}` (see keys.ts).
  */
 
-export type RedisTarget = { url: string } | { clusterNodes: { host: string; port: number }[] };
+/** Where Redis is: one server, a Cluster, or the primary that Sentinels name (followed through failovers). */
+export type RedisEndpoint =
+  | { url: string }
+  | { clusterNodes: { host: string; port: number }[] }
+  | { sentinels: { host: string; port: number }[]; sentinelName: string };
+
+/**
+ * waitReplicas: after a batch that writes a durable record, `WAIT` until this many replicas have
+ * it (0: do not wait). Not on Cluster, where WAIT would have to follow the key to its node.
+ */
+export type RedisTarget = RedisEndpoint & { waitReplicas?: number };
 
 /** How long one command may take before the caller gets a 503 instead of a hanging request. */
 const COMMAND_TIMEOUT_MS = 3_000;
 const CONNECT_TIMEOUT_MS = 5_000;
+/** Members of one score read per round trip while looking for a cursor's place among them. */
+const SAME_SCORE_CHUNK = 100;
 /** Reconnect forever, backing off to at most this delay. */
 const MAX_RECONNECT_DELAY_MS = 2_000;
 
 /**
- * KEYS: every key the batch touches. ARGV[1]: JSON `{absent, present, writes}` where keys are
- * referred to by their index in KEYS (Lua tables count from 1).
+ * KEYS: every key the batch touches. ARGV[1]: JSON `{absent, present, versions, writes}` where keys
+ * are referred to by their index in KEYS (Lua tables count from 1). A `versions` entry `{k, v}`
+ * holds when KEYS[k] is a JSON record whose `version` is v (0 when it has none): compare-and-set.
  */
 const WRITE_SCRIPT = `
 local spec = cjson.decode(ARGV[1])
@@ -30,6 +47,13 @@ for _, i in ipairs(spec.absent) do
 end
 for _, i in ipairs(spec.present) do
   if redis.call('EXISTS', KEYS[i]) == 0 then return 0 end
+end
+for _, c in ipairs(spec.versions) do
+  local stored = redis.call('GET', KEYS[c.k])
+  if not stored then return 0 end
+  local version = cjson.decode(stored).version
+  if type(version) ~= 'number' then version = 0 end
+  if version ~= c.v then return 0 end
 end
 for _, w in ipairs(spec.writes) do
   local key = KEYS[w.k]
@@ -79,22 +103,37 @@ interface Scripts {
 
 type Client = Redis | Cluster;
 
+/** Replication safety of durable records: a connection of their own, and how many replicas must have them. */
+interface DurableWrites {
+  /**
+   * WAIT blocks the connection it is sent on, and counts only that connection's writes: durable
+   * batches and their WAIT get a connection of their own, so a lagging replica slows those few
+   * writes and not every read and session write of the process.
+   */
+  client: Redis;
+  scripts: Scripts;
+  replicas: number;
+  log: Logger | undefined;
+}
+
 export class RedisStore implements KeyValueStore {
   readonly kind = 'redis' as const;
   readonly #client: Client;
   readonly #scripts: Scripts;
+  readonly #durable: DurableWrites | undefined;
 
-  private constructor(client: Client) {
+  private constructor(client: Client, durable?: Omit<DurableWrites, 'scripts'>) {
     this.#client = client;
-    client.defineCommand('guestIdpWrite', { lua: WRITE_SCRIPT });
-    client.defineCommand('guestIdpDeleteSetsAndMembers', { lua: DELETE_SETS_AND_MEMBERS_SCRIPT });
-    client.defineCommand('guestIdpHashIncrement', { lua: HASH_INCREMENT_SCRIPT });
-    this.#scripts = client as unknown as Scripts;
+    this.#scripts = defineScripts(client);
+    this.#durable = durable && { ...durable, scripts: defineScripts(durable.client) };
   }
 
-  /** Connects and resolves once Redis answers; rejects with a clear message when it does not. */
-  static async connect(target: RedisTarget): Promise<RedisStore> {
-    const options = {
+  /**
+   * Connects and resolves once Redis answers; rejects with a clear message when it does not.
+   * Connection trouble afterwards goes to `log` once per outage, and its end once (ConnectionLog).
+   */
+  static async connect(target: RedisTarget, log?: Logger): Promise<RedisStore> {
+    const options: ClientOptions = {
       lazyConnect: true,
       // Fail fast while disconnected: a request gets a 503 now rather than a timeout later.
       enableOfflineQueue: false,
@@ -103,19 +142,24 @@ export class RedisStore implements KeyValueStore {
       connectTimeout: CONNECT_TIMEOUT_MS,
       retryStrategy: (attempt: number) => Math.min(attempt * 200, MAX_RECONNECT_DELAY_MS),
     };
-    const client: Client = 'url' in target
-      ? new Redis(target.url, options)
-      : new Cluster(target.clusterNodes, { lazyConnect: true, enableOfflineQueue: false, redisOptions: options });
-    // ioredis reports every failed reconnect as an 'error' event; the failures reach callers as
-    // StoreUnavailableError, so an unhandled-event crash must not happen here.
-    client.on('error', () => {});
+    const client = createClient(target, options);
+    const waitReplicas = target.waitReplicas ?? 0;
+    const durableClient = waitReplicas > 0 && client instanceof Redis ? client.duplicate() : undefined;
+    const clients = durableClient ? [client, durableClient] : [client];
+    // ioredis reports every failed reconnect as an 'error' event (an unhandled one would crash the
+    // process); callers see the failures as StoreUnavailableError, the operator in the log.
+    const connectionLog = new ConnectionLog(log);
+    client.on('error', (error: Error) => connectionLog.failed(error));
+    client.on('ready', () => connectionLog.ready());
+    // The durable-write connection goes to the same server: its outages are the one logged above.
+    if (durableClient) durableClient.on('error', () => {});
     try {
-      await client.connect();
+      await connectWithin(clients, CONNECT_TIMEOUT_MS);
     } catch (cause) {
-      client.disconnect();
+      for (const each of clients) each.disconnect();
       throw new StoreUnavailableError(cause);
     }
-    return new RedisStore(client);
+    return new RedisStore(client, durableClient && { client: durableClient, replicas: waitReplicas, log });
   }
 
   get(key: string): Promise<string | null> {
@@ -136,13 +180,26 @@ export class RedisStore implements KeyValueStore {
     return this.#call(() => this.#client.smembers(key));
   }
 
-  async sortedSetRange(key: string, offset: number, count: number): Promise<SortedSetPage> {
-    if (count <= 0) return { members: [], total: await this.#call(() => this.#client.zcard(key)) };
-    const [members, total] = await this.#call(() => Promise.all([
-      this.#client.zrange(key, String(offset), String(offset + count - 1)),
-      this.#client.zcard(key),
-    ]));
-    return { members, total };
+  async sortedSetRangeAfter(key: string, after: SortedSetPosition | undefined, count: number): Promise<SortedSetPosition[]> {
+    if (count <= 0) return [];
+    const found: SortedSetPosition[] = [];
+    if (after) {
+      // Members with the cursor's own score come first, in byte order; only those after it count.
+      // Several share a score only when created in the same millisecond, so this is mostly one call.
+      for (let offset = 0; found.length < count; offset += SAME_SCORE_CHUNK) {
+        const score = String(after.score);
+        const members = await this.#call(() => this.#client.zrangebyscore(key, score, score, 'LIMIT', offset, SAME_SCORE_CHUNK));
+        for (const member of members) {
+          if (Buffer.compare(Buffer.from(member), Buffer.from(after.member)) > 0) found.push({ member, score: after.score });
+        }
+        if (members.length < SAME_SCORE_CHUNK) break;
+      }
+      if (found.length >= count) return found.slice(0, count);
+    }
+    const from = after ? `(${after.score}` : '-inf';
+    const flat = await this.#call(() => this.#client.zrangebyscore(key, from, '+inf', 'WITHSCORES', 'LIMIT', 0, count - found.length));
+    for (let index = 0; index < flat.length; index += 2) found.push({ member: flat[index] as string, score: Number(flat[index + 1]) });
+    return found;
   }
 
   async timeToLive(key: string): Promise<number | null> {
@@ -161,11 +218,32 @@ export class RedisStore implements KeyValueStore {
     const spec = {
       absent: (conditions.absent ?? []).map(indexOf),
       present: (conditions.present ?? []).map(indexOf),
+      versions: (conditions.versions ?? []).map(({ key, version }) => ({ k: indexOf(key), v: version })),
       writes: writes.filter(isEffective).map((write) => encodeWrite(write, indexOf(write.key))),
     };
     if (keys.length === 0) return true;
-    const applied = await this.#call(() => this.#scripts.guestIdpWrite(keys.length, ...keys, JSON.stringify(spec)));
+    const durable = this.#durable && writes.some(isDurable) ? this.#durable : undefined;
+    const scripts = durable?.scripts ?? this.#scripts;
+    const applied = await this.#call(() => scripts.guestIdpWrite(keys.length, ...keys, JSON.stringify(spec)));
+    if (applied === 1 && durable) await this.#awaitReplicas(durable);
     return applied === 1;
+  }
+
+  /**
+   * WAIT until enough replicas have this connection's writes. When they do not within the timeout,
+   * the write stands (it is on the primary, readers already see it, and answering 503 would invite
+   * a retry of something done) but is logged: a failover right now would lose it. Operators who
+   * rather refuse writes while replicas are missing set `min-replicas-to-write` on the primary,
+   * which makes Redis answer NOREPLICAS, a 503 here.
+   */
+  async #awaitReplicas(durable: DurableWrites): Promise<void> {
+    const acknowledged = await this.#call(() => durable.client.wait(durable.replicas, REPLICA_ACKNOWLEDGEMENT_TIMEOUT_MS));
+    if (acknowledged < durable.replicas) {
+      durable.log?.warn(
+        { acknowledged, wanted: durable.replicas, timeoutMs: REPLICA_ACKNOWLEDGEMENT_TIMEOUT_MS },
+        'durable write not acknowledged by enough replicas: it is on the primary only until they catch up',
+      );
+    }
   }
 
   async deleteSetsAndMembers(setKeys: string[]): Promise<void> {
@@ -196,6 +274,17 @@ export class RedisStore implements KeyValueStore {
     }));
   }
 
+  /**
+   * BullMQ on connections of its own, copied from the store's (so Cluster and Sentinel settings
+   * carry over): one that fails fast for adding jobs, one that waits out outages for the worker.
+   */
+  jobQueue<T>(keyPrefix: string, handlers: JobHandlers<T>, policy: RetryPolicy, concurrency: number): JobQueue<T> {
+    const producer = duplicate(this.#client, { lazyConnect: false });
+    const consumer = duplicate(this.#client, { maxRetriesPerRequest: null, enableOfflineQueue: true, commandTimeout: undefined });
+    const separator = keyPrefix.lastIndexOf(':');
+    return new BullJobQueue(keyPrefix.slice(separator + 1), keyPrefix.slice(0, separator), { producer, consumer }, handlers, policy, concurrency);
+  }
+
   async deleteByPrefix(prefix: string): Promise<number> {
     const nodes = this.#client instanceof Cluster ? this.#client.nodes('master') : [this.#client];
     let deleted = 0;
@@ -213,11 +302,13 @@ export class RedisStore implements KeyValueStore {
   }
 
   async close(): Promise<void> {
-    try {
-      await this.#client.quit();
-    } catch {
-      this.#client.disconnect();
-    }
+    await Promise.all([this.#client, ...(this.#durable ? [this.#durable.client] : [])].map(async (client) => {
+      try {
+        await client.quit();
+      } catch {
+        client.disconnect();
+      }
+    }));
   }
 
   /** Runs a command; a connection problem becomes StoreUnavailableError (503), a bug stays a bug. */
@@ -228,6 +319,122 @@ export class RedisStore implements KeyValueStore {
       throw isUnavailability(error) ? new StoreUnavailableError(error) : error;
     }
   }
+}
+
+/**
+ * Logs Redis connection trouble without flooding: ioredis emits an error for every failed
+ * reconnect (every 200 ms to 2 s while Redis is down), but an operator needs one line when the
+ * connection is lost and one when it is back, with how many failures happened in between. Lines
+ * carry the error's code and message only: ioredis messages name host and port, never the
+ * password of a REDIS_URL.
+ */
+export class ConnectionLog {
+  readonly #log: Logger | undefined;
+  #failuresSinceReady = 0;
+  #outageStartedAt = 0;
+
+  constructor(log: Logger | undefined) {
+    this.#log = log;
+  }
+
+  failed(error: Error): void {
+    this.#failuresSinceReady += 1;
+    if (this.#failuresSinceReady > 1) return;
+    this.#outageStartedAt = Date.now();
+    this.#log?.error({ redisError: describe(error) }, 'Redis connection failed; requests that need the store get 503 until it is back');
+  }
+
+  ready(): void {
+    if (this.#failuresSinceReady === 0) return;
+    this.#log?.info(
+      { failures: this.#failuresSinceReady, outageMs: Date.now() - this.#outageStartedAt },
+      'Redis connection restored',
+    );
+    this.#failuresSinceReady = 0;
+  }
+}
+
+function describe(error: Error): { code?: string; message: string } {
+  const code = (error as { code?: unknown }).code;
+  return { ...(typeof code === 'string' ? { code } : {}), message: withoutCredentials(error.message) };
+}
+
+/** Belt and braces: a URL with user info in an error message loses it before it is logged. */
+function withoutCredentials(message: string): string {
+  return message.replace(/(rediss?:\/\/)[^@\s/]*@/g, '$1[redacted]@');
+}
+
+interface ClientOptions extends RedisOptions {
+  retryStrategy: (attempt: number) => number;
+}
+
+function createClient(target: RedisTarget, options: ClientOptions): Client {
+  if ('clusterNodes' in target) return new Cluster(target.clusterNodes, { lazyConnect: true, enableOfflineQueue: false, redisOptions: options });
+  if ('url' in target) return new Redis(target.url, options);
+  return new Redis({
+    ...options,
+    sentinels: target.sentinels,
+    name: target.sentinelName,
+    // Ask the sentinels again at once when they announce a new primary, not at the next reconnect.
+    failoverDetector: true,
+    sentinelRetryStrategy: options.retryStrategy,
+    sentinelCommandTimeout: COMMAND_TIMEOUT_MS,
+  });
+}
+
+function defineScripts(client: Client): Scripts {
+  client.defineCommand('guestIdpWrite', { lua: WRITE_SCRIPT });
+  client.defineCommand('guestIdpDeleteSetsAndMembers', { lua: DELETE_SETS_AND_MEMBERS_SCRIPT });
+  client.defineCommand('guestIdpHashIncrement', { lua: HASH_INCREMENT_SCRIPT });
+  return client as unknown as Scripts;
+}
+
+/**
+ * Connects every client, or fails after timeoutMs: with Sentinel, ioredis keeps asking unreachable
+ * sentinels forever, and start-up must end with a clear line instead.
+ */
+async function connectWithin(clients: Client[], timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    await Promise.race([Promise.all(clients.map((client) => client.connect())), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * A batch that writes a record without a lifetime (tenants, clients, users, identity providers,
+ * signing keys) or changes an index of them: it must survive a failover once confirmed. Batches of
+ * expiring state (sessions, codes, sign-in steps) are not waited for.
+ */
+function isDurable(write: Write): boolean {
+  switch (write.type) {
+    case 'set':
+    case 'setAdd':
+      return write.ttlSeconds === undefined;
+    case 'setRemove':
+    case 'sortedSetAdd':
+    case 'sortedSetRemove':
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** A new client like `client`, with some connection options changed. */
+function duplicate(client: Client, overrides: Record<string, unknown>): Client {
+  if (client instanceof Cluster) {
+    const { enableOfflineQueue, lazyConnect, ...redisOptions } = overrides;
+    return client.duplicate([], {
+      ...(enableOfflineQueue === undefined ? {} : { enableOfflineQueue: enableOfflineQueue as boolean }),
+      ...(lazyConnect === undefined ? {} : { lazyConnect: lazyConnect as boolean }),
+      redisOptions,
+    });
+  }
+  return client.duplicate(overrides);
 }
 
 /** Replies that mean "Redis is there but cannot serve now", as opposed to a programming error. */

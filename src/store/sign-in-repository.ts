@@ -15,6 +15,8 @@ export interface SignInState {
   method?: SignInMethod;
   /** Epoch seconds of the last code sent in this sign-in. */
   passcodeSentAt?: number;
+  /** The queued mail of that code (MailQueue's id), to tell whether it finally failed. */
+  passcodeMailId?: string;
   /** The code of this sign-in was used successfully. */
   passcodeUsed?: boolean;
   /** The code of this sign-in died of too many wrong tries. */
@@ -92,6 +94,16 @@ export class SignInRepository {
 
   async discardPasscode(tenantId: string, uid: string): Promise<void> {
     await this.#store.write([{ type: 'delete', key: this.#keys.passcode(tenantId, uid) }]);
+  }
+
+  /** Notes that the code mail `mailId` of this sign-in could not be delivered, however often it was tried. */
+  async recordUndeliveredCode(tenantId: string, uid: string, mailId: string, ttlSeconds: number): Promise<void> {
+    await this.#store.write([{ type: 'set', key: this.#keys.undeliveredCode(tenantId, uid), value: mailId, ttlSeconds }]);
+  }
+
+  /** The id of this sign-in's code mail that finally failed, if one did. */
+  async undeliveredCode(tenantId: string, uid: string): Promise<string | undefined> {
+    return (await this.#store.get(this.#keys.undeliveredCode(tenantId, uid))) ?? undefined;
   }
 
   async saveFederation(tenantId: string, state: string, federation: FederationInProgress, ttlSeconds: number): Promise<void> {

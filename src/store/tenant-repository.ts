@@ -1,12 +1,15 @@
 import type { Tenant } from '../tenants/tenant.ts';
 import type { KeyValueStore, Write } from './key-value-store.ts';
 import type { Keys } from './keys.ts';
+import { versionOf } from './record-version.ts';
 
 /** Why a tenant could not be written; the admin API turns it into a 409 (or 404) with this detail. */
 export type TenantConflict =
   | { kind: 'idTaken' }
   | { kind: 'domainTaken'; domain: string; ownerId: string }
-  | { kind: 'missing' };
+  | { kind: 'missing' }
+  /** Someone else wrote the tenant since it was read: read again and re-apply, or give up. */
+  | { kind: 'changed' };
 
 /**
  * Tenant records and their domain claims. A claim key per domain makes "a domain belongs to one
@@ -52,29 +55,45 @@ export class TenantRepository {
     return (await this.#domainConflict(tenant.verifiedDomains)) ?? { kind: 'idTaken' };
   }
 
-  /** Replaces the record; claims added domains and releases removed ones in the same batch. */
-  async update(previous: Tenant, next: Tenant): Promise<TenantConflict | undefined> {
+  /**
+   * Replaces the record, compare-and-set: only while the stored record is still `previous` (same
+   * version), so the domain claims released and taken are the right ones. Claims added domains and
+   * releases removed ones in the same batch. Returns the record as written, with its new version.
+   */
+  async update(previous: Tenant, next: Tenant): Promise<Tenant | TenantConflict> {
+    const key = this.#keys.tenant(next.id);
     const added = next.verifiedDomains.filter((domain) => !previous.verifiedDomains.includes(domain));
     const removed = previous.verifiedDomains.filter((domain) => !next.verifiedDomains.includes(domain));
+    const written: Tenant = { ...next, version: versionOf(previous) + 1 };
     const updated = await this.#store.write(
       [
-        { type: 'set', key: this.#keys.tenant(next.id), value: JSON.stringify(next) },
+        { type: 'set', key, value: JSON.stringify(written) },
         ...added.map((domain): Write => ({ type: 'set', key: this.#keys.domainClaim(domain), value: next.id })),
         ...removed.map((domain): Write => ({ type: 'delete', key: this.#keys.domainClaim(domain) })),
       ],
-      { present: [this.#keys.tenant(next.id)], absent: added.map((domain) => this.#keys.domainClaim(domain)) },
+      { versions: [{ key, version: versionOf(previous) }], absent: added.map((domain) => this.#keys.domainClaim(domain)) },
     );
-    if (updated) return undefined;
-    return (await this.#domainConflict(added)) ?? { kind: 'missing' };
+    if (updated) return written;
+    const current = await this.find(next.id);
+    if (!current) return { kind: 'missing' };
+    if (versionOf(current) !== versionOf(previous) || current.generation !== previous.generation) return { kind: 'changed' };
+    return (await this.#domainConflict(added)) ?? { kind: 'changed' };
   }
 
-  /** Removes the record and its claims. The tenant's own data is purged separately (purgeData). */
-  async delete(tenant: Tenant): Promise<void> {
-    await this.#store.write([
-      { type: 'delete', key: this.#keys.tenant(tenant.id) },
-      ...tenant.verifiedDomains.map((domain): Write => ({ type: 'delete', key: this.#keys.domainClaim(domain) })),
-      { type: 'setRemove', key: this.#keys.tenantIndex(), members: [tenant.id] },
-    ]);
+  /**
+   * Removes the record and its claims, compare-and-set like update (a domain added meanwhile would
+   * keep its claim otherwise). The tenant's own data is purged separately (purgeData).
+   */
+  async delete(tenant: Tenant): Promise<boolean> {
+    const key = this.#keys.tenant(tenant.id);
+    return this.#store.write(
+      [
+        { type: 'delete', key },
+        ...tenant.verifiedDomains.map((domain): Write => ({ type: 'delete', key: this.#keys.domainClaim(domain) })),
+        { type: 'setRemove', key: this.#keys.tenantIndex(), members: [tenant.id] },
+      ],
+      { versions: [{ key, version: versionOf(tenant) }] },
+    );
   }
 
   /** Deletes everything stored under the tenant: keys, clients, guests, sessions, tokens. */

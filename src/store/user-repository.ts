@@ -1,16 +1,20 @@
 import type { User } from '../guests/user.ts';
-import type { KeyValueStore, Write } from './key-value-store.ts';
+import type { KeyValueStore, SortedSetPosition, Write } from './key-value-store.ts';
 import type { Keys } from './keys.ts';
+import { versionOf } from './record-version.ts';
 
 /** Fields the users list can be filtered by; each value has a creation-ordered index. */
 export const USER_FILTER_FIELDS = ['userType', 'externalUserState', 'source'] as const;
 export type UserFilterField = (typeof USER_FILTER_FIELDS)[number];
 export type UserFilter = Partial<Record<UserFilterField, string>>;
 
+/** Where a listing stopped: the last user it looked at (creation time in ms, then id). */
+export type UserCursor = SortedSetPosition;
+
 export interface UserPage {
   users: User[];
-  /** Where the next page starts; undefined on the last page. */
-  nextOffset: number | undefined;
+  /** Where the next page starts (after this user); undefined on the last page. */
+  next: UserCursor | undefined;
 }
 
 /** How many ids a listing reads per round trip while it filters. */
@@ -44,6 +48,7 @@ export class UserRepository {
   /** Stores a new user; false when the address already has one in this tenant. */
   create(tenantId: string, user: User): Promise<boolean> {
     const byMail = this.#keys.userByMail(tenantId, user.mail);
+    // Stored as given: without a version it is version 0, the same as the caller's copy.
     const value = JSON.stringify(user);
     return this.#store.write(
       [
@@ -55,51 +60,86 @@ export class UserRepository {
     );
   }
 
-  /** Replaces an existing user's record; false when the user no longer exists. */
-  update(tenantId: string, previous: User, next: User): Promise<boolean> {
+  /**
+   * Replaces the user's record, compare-and-set: only while the stored record is still `previous`
+   * (same version), so the index moves computed from `previous` are the right ones. Returns the
+   * record as written (with its new version), or undefined when the user was deleted or changed
+   * since `previous` was read: read again and re-apply, or give up.
+   */
+  async update(tenantId: string, previous: User, next: User): Promise<User | undefined> {
     const key = this.#keys.user(tenantId, next.id);
-    const value = JSON.stringify(next);
-    return this.#store.write(
+    const written: User = { ...next, version: versionOf(previous) + 1 };
+    const value = JSON.stringify(written);
+    const applied = await this.#store.write(
       [
         { type: 'set', key, value },
         { type: 'set', key: this.#keys.userByMail(tenantId, next.mail), value },
         ...this.#indexWrites(tenantId, previous, next),
       ],
-      { present: [key] },
+      { versions: [{ key, version: versionOf(previous) }] },
     );
-  }
-
-  /** Removes the user, their address index and listing entries. */
-  async delete(tenantId: string, user: User): Promise<void> {
-    await this.#store.write([
-      { type: 'delete', key: this.#keys.user(tenantId, user.id) },
-      { type: 'delete', key: this.#keys.userByMail(tenantId, user.mail) },
-      ...this.#indexWrites(tenantId, user, undefined),
-    ]);
+    return applied ? written : undefined;
   }
 
   /**
-   * A page of users, oldest first. With a filter the first filtered field's index drives the
-   * scan and the other fields are checked on the records read.
+   * Puts `earlier` back exactly as it was (its own version included) while the stored record is
+   * still `current`: undoing a write that a later step of the same request could not follow. The
+   * version goes back too, which is harmless: the record is then the very one it was at that version.
    */
-  async list(tenantId: string, filter: UserFilter, offset: number, limit: number): Promise<UserPage> {
+  async restore(tenantId: string, current: User, earlier: User): Promise<boolean> {
+    const key = this.#keys.user(tenantId, current.id);
+    const value = JSON.stringify(earlier);
+    return this.#store.write(
+      [
+        { type: 'set', key, value },
+        { type: 'set', key: this.#keys.userByMail(tenantId, earlier.mail), value },
+        ...this.#indexWrites(tenantId, current, earlier),
+      ],
+      { versions: [{ key, version: versionOf(current) }] },
+    );
+  }
+
+  /**
+   * Removes the user, their address index and listing entries, compare-and-set like update: false
+   * when the user is gone or changed since it was read (its indexes may have moved).
+   */
+  delete(tenantId: string, user: User): Promise<boolean> {
+    const key = this.#keys.user(tenantId, user.id);
+    return this.#store.write(
+      [
+        { type: 'delete', key },
+        { type: 'delete', key: this.#keys.userByMail(tenantId, user.mail) },
+        ...this.#indexWrites(tenantId, user, undefined),
+      ],
+      { versions: [{ key, version: versionOf(user) }] },
+    );
+  }
+
+  /**
+   * A page of users, oldest first, starting after `after` (a cursor from the previous page). With
+   * a filter the first filtered field's index drives the scan and the other fields are checked on
+   * the records read. The cursor names a place (score and id), not a count, so users created or
+   * deleted between pages never make the next page skip or repeat anyone.
+   */
+  async list(tenantId: string, filter: UserFilter, after: UserCursor | undefined, limit: number): Promise<UserPage> {
     const [driving, ...checked] = USER_FILTER_FIELDS.filter((field) => filter[field] !== undefined);
     const index = driving
       ? this.#keys.userIndexBy(tenantId, driving, filter[driving] as string)
       : this.#keys.userIndex(tenantId);
     const users: User[] = [];
-    let position = offset;
+    let position = after;
     for (;;) {
-      const page = await this.#store.sortedSetRange(index, position, LIST_CHUNK);
-      const records = await this.#store.getMany(page.members.map((id) => this.#keys.user(tenantId, id)));
-      for (const record of records) {
-        position += 1;
+      // One more than needed, so a full page knows whether anything follows it.
+      const chunk = await this.#store.sortedSetRangeAfter(index, position, LIST_CHUNK);
+      const records = await this.#store.getMany(chunk.map(({ member }) => this.#keys.user(tenantId, member)));
+      for (const [at, record] of records.entries()) {
+        if (users.length === limit) return { users, next: position };
+        position = chunk[at] as UserCursor;
         if (!record) continue;
         const user = JSON.parse(record) as User;
         if (checked.every((field) => user[field] === filter[field])) users.push(user);
-        if (users.length === limit) return { users, nextOffset: position < page.total ? position : undefined };
       }
-      if (page.members.length < LIST_CHUNK || position >= page.total) return { users, nextOffset: undefined };
+      if (chunk.length < LIST_CHUNK) return { users, next: undefined };
     }
   }
 

@@ -5,9 +5,10 @@ import { LRUCache } from 'lru-cache';
 import { Provider } from 'oidc-provider';
 
 import { PROVIDER_CACHE_SIZE } from '../limits.ts';
+import { autoPostPage } from './auto-post-page.ts';
 import { jwksForProvider, publicPart, type SigningKey } from './signing-keys.ts';
 import { providerConfiguration, type ProviderDependencies } from './provider-configuration.ts';
-import { issuerOf, type Tenant } from './tenant.ts';
+import { generationOf, issuerOf, type Tenant } from './tenant.ts';
 
 export interface TenantProvider {
   tenant: Tenant;
@@ -19,6 +20,8 @@ export interface TenantProvider {
 }
 
 interface Entry {
+  /** The tenant record the Provider was built from: generation (which incarnation) and revision. */
+  generation: string;
   revision: number;
   /** Rebuild after this (epoch ms): a retired key's publication ends then. */
   validUntil: number;
@@ -29,7 +32,8 @@ interface Entry {
  * One oidc-provider instance per tenant, built on first use and kept in a bounded LRU. A Provider
  * holds no state of its own (sessions, tokens, clients and keys are in the store), so evicting one
  * loses nothing: the next request builds it again. A tenant whose revision changed (keys rotated,
- * display name changed) gets a fresh Provider.
+ * display name changed) gets a fresh Provider, and so does a tenant deleted and created again
+ * under the same id: its generation differs, though its revision starts at 1 again.
  */
 export class ProviderCache {
   readonly #entries: LRUCache<string, Entry>;
@@ -55,10 +59,11 @@ export class ProviderCache {
 
   get(tenant: Tenant): Promise<TenantProvider> {
     const entry = this.#entries.get(tenant.id);
-    if (entry && entry.revision === tenant.revision && entry.validUntil > Date.now()) return entry.built;
+    const generation = generationOf(tenant);
+    if (entry && entry.generation === generation && entry.revision === tenant.revision && entry.validUntil > Date.now()) return entry.built;
 
     const built = this.#build(tenant);
-    const fresh: Entry = { revision: tenant.revision, validUntil: Infinity, built };
+    const fresh: Entry = { generation, revision: tenant.revision, validUntil: Infinity, built };
     this.#entries.set(tenant.id, fresh);
     // A failed build (store down) must not stick: the next request tries again.
     built.catch(() => {
@@ -80,6 +85,8 @@ export class ProviderCache {
     );
     // Host and scheme come from BASE_URL: mount-provider.ts sets the forwarded headers itself.
     provider.proxy = true;
+    // oidc-provider's auto-posting page (form_post.js) becomes ours: strict CSP, no inline script.
+    provider.use(autoPostPage(this.#dependencies.pages, tenant));
     const retiredUntil = keys
       .filter((key) => key.status === 'retired' && key.publishedUntil)
       .map((key) => Date.parse(key.publishedUntil as string));

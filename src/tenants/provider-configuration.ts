@@ -9,6 +9,7 @@ import type { ClientRepository } from '../store/client-repository.ts';
 import type { KeyValueStore } from '../store/key-value-store.ts';
 import type { Keys } from '../store/keys.ts';
 import { oidcAdapterFactory } from '../store/oidc-adapter.ts';
+import type { OutboundHttp } from '../outbound/outbound-http.ts';
 import { federationCallbackUrl, TENANT_CLIENT_PREFIX } from '../federation/upstream.ts';
 import type { Pages } from '../web/pages.ts';
 import { issuerOf, isValidTenantId, type Tenant } from './tenant.ts';
@@ -28,6 +29,8 @@ export interface ProviderDependencies {
   /** oidc-provider's account lookup for one tenant. */
   accountsFor: (tenant: Tenant) => FindAccount;
   directory: TenantDirectory;
+  /** What oidc-provider fetches for a tenant's clients (jwks_uri, sector identifiers, back-channel logout). */
+  outbound: OutboundHttp;
 }
 
 /**
@@ -55,7 +58,7 @@ export function cookieNames(tenantId: string): { session: string; interaction: s
 }
 
 export function providerConfiguration(tenant: Tenant, jwks: JWK[], dependencies: ProviderDependencies): Configuration {
-  const { config, store, keys, clients, pages, accountsFor, directory } = dependencies;
+  const { config, store, keys, clients, pages, accountsFor, directory, outbound } = dependencies;
   const issuer = issuerOf(config.baseUrl, tenant.id);
   const secure = config.baseUrl.startsWith('https:');
   const cookieOptions = { httpOnly: true, sameSite: 'lax', secure, signed: true } as const;
@@ -83,7 +86,7 @@ export function providerConfiguration(tenant: Tenant, jwks: JWK[], dependencies:
   return {
     adapter: oidcAdapterFactory(store, keys, tenant.id, (clientId) => (clientId.startsWith(TENANT_CLIENT_PREFIX)
       ? tenantClientMetadata(clientId.slice(TENANT_CLIENT_PREFIX.length))
-      : clients.findMetadata(tenant.id, clientId))),
+      : clients.findMetadata(tenant, clientId))),
     jwks: { keys: jwks } as Configuration['jwks'],
     findAccount: accountsFor(tenant),
     clients: [{
@@ -96,6 +99,11 @@ export function providerConfiguration(tenant: Tenant, jwks: JWK[], dependencies:
     }],
 
     cookies: { names: cookieNames(tenant.id), keys: config.cookieKeys, long: cookieOptions, short: cookieOptions },
+
+    // URLs a tenant's clients name are called through the guarded outbound client, which honours
+    // ALLOW_PRIVATE_UPSTREAMS and checks the address it connects to (it replaces oidc-provider's own
+    // dispatcher, which checks only after connecting).
+    fetch: outbound.fetch,
 
     features: {
       devInteractions: { enabled: false },
@@ -206,6 +214,7 @@ export function providerConfiguration(tenant: Tenant, jwks: JWK[], dependencies:
 
     clientBasedCORS: (_ctx, origin, client) => client.redirectUris?.some((uri) => URL.parse(uri)?.origin === origin) ?? false,
 
+    // oidc-provider's errors get our error page (strict CSP; the request id shown for the guest to quote).
     async renderError(ctx: KoaContextWithOIDC, out, error) {
       const unavailable = out.error === 'temporarily_unavailable';
       pages.send(ctx, 'error', {

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 
-import { ConflictError, NotFoundError } from '../errors.ts';
+import { ConcurrentChangeError, ConflictError, NotFoundError } from '../errors.ts';
+import { CONCURRENT_WRITE_ATTEMPTS } from '../limits.ts';
 import type { EmailOtpPolicyState } from '../guests/email-otp-policy.ts';
 import type { InvitationRedemptionConfiguration } from '../guests/redemption-configuration.ts';
-import type { SigningKeyRepository } from '../store/signing-key-repository.ts';
+import { CHANGED, retryChanged } from '../store/record-version.ts';
+import type { SigningKeyRepository, SigningKeySet } from '../store/signing-key-repository.ts';
 import type { TenantConflict, TenantRepository } from '../store/tenant-repository.ts';
 import { generateInitialSigningKeys, rotateSigningKeys, type SigningKey } from './signing-keys.ts';
 import type { Tenant } from './tenant.ts';
@@ -44,6 +46,10 @@ export class TenantService {
       verifiedDomains: unique(input.verifiedDomains ?? []),
       createdDateTime: new Date().toISOString(),
       revision: 1,
+      // A random UUID, not a counter: it needs no coordination or extra key (no Cluster slot to
+      // share), and it stays unique across a restored backup, where a counter would run again
+      // through numbers other processes have cached.
+      generation: randomUUID(),
     };
     const conflict = await this.#tenants.create(tenant);
     if (conflict) throw conflictError(conflict, tenant.id);
@@ -63,22 +69,25 @@ export class TenantService {
     return this.#tenants.list();
   }
 
+  /**
+   * Applies the changes to the stored tenant. When another request wrote the tenant at the same
+   * moment, the changes are applied again to what it left (a PATCH names only the fields it sets),
+   * so neither change is lost.
+   */
   async update(id: string, changes: TenantChanges): Promise<Tenant> {
-    const previous = await this.get(id);
-    const next: Tenant = {
-      ...previous,
-      ...(changes.displayName !== undefined ? { displayName: changes.displayName } : {}),
-      ...(changes.verifiedDomains !== undefined ? { verifiedDomains: unique(changes.verifiedDomains) } : {}),
-      ...(changes.emailOtpPolicy !== undefined ? { emailOtpPolicy: changes.emailOtpPolicy } : {}),
-      ...(changes.invitationRedemption !== undefined ? { invitationRedemption: changes.invitationRedemption } : {}),
-    };
-    // Only what a built Provider shows (the name on its pages) makes processes rebuild it; policy
-    // and domain edits are read from the tenant record on each sign-in.
-    if (next.displayName !== previous.displayName) next.revision = previous.revision + 1;
-    const conflict = await this.#tenants.update(previous, next);
-    if (conflict) throw conflictError(conflict, id);
-    this.#onChanged(previous);
-    return next;
+    return this.#change(id, (previous) => {
+      const next: Tenant = {
+        ...previous,
+        ...(changes.displayName !== undefined ? { displayName: changes.displayName } : {}),
+        ...(changes.verifiedDomains !== undefined ? { verifiedDomains: unique(changes.verifiedDomains) } : {}),
+        ...(changes.emailOtpPolicy !== undefined ? { emailOtpPolicy: changes.emailOtpPolicy } : {}),
+        ...(changes.invitationRedemption !== undefined ? { invitationRedemption: changes.invitationRedemption } : {}),
+      };
+      // Only what a built Provider shows (the name on its pages) makes processes rebuild it; policy
+      // and domain edits are read from the tenant record on each sign-in.
+      if (next.displayName !== previous.displayName) next.revision = previous.revision + 1;
+      return next;
+    });
   }
 
   async delete(id: string): Promise<void> {
@@ -86,31 +95,55 @@ export class TenantService {
     // Data first, record last: if purging fails half-way the tenant still exists and the delete
     // can be repeated; a new tenant can never inherit leftovers under a reused id.
     await this.#tenants.purgeData(id);
-    await this.#tenants.delete(tenant);
+    await retryChanged(CONCURRENT_WRITE_ATTEMPTS, async () => {
+      const current = await this.get(id);
+      return (await this.#tenants.delete(current)) ? undefined : CHANGED;
+    }, () => new ConcurrentChangeError(`Tenant '${id}'`));
     this.#onChanged(tenant);
   }
 
   /** The tenant's keys, generating the first set when there is none yet. */
   async signingKeys(tenantId: string): Promise<SigningKey[]> {
-    const existing = await this.#signingKeys.load(tenantId);
-    if (existing) return existing;
-    const generated = await generateInitialSigningKeys(new Date());
-    if (await this.#signingKeys.saveInitial(tenantId, generated)) return generated;
-    // Another process stored a first set in the meantime: use that one.
-    return (await this.#signingKeys.load(tenantId)) ?? generated;
+    return (await this.#signingKeySet(tenantId)).keys;
   }
 
+  /**
+   * One rotation step. Two rotations at once both happen, one after the other (each rotates the
+   * set the other left), and each bumps the revision, as does a rename at the same moment.
+   */
   async rotateSigningKeys(tenantId: string): Promise<SigningKey[]> {
-    const tenant = await this.get(tenantId);
-    const rotated = await rotateSigningKeys(await this.signingKeys(tenantId), new Date());
-    await this.#signingKeys.replace(tenantId, rotated);
+    await this.get(tenantId);
+    const rotated = await retryChanged(CONCURRENT_WRITE_ATTEMPTS, async () => {
+      const current = await this.#signingKeySet(tenantId);
+      const next = await rotateSigningKeys(current.keys, new Date());
+      return (await this.#signingKeys.replace(tenantId, current, next)) ? next : CHANGED;
+    }, () => new ConcurrentChangeError(`Tenant '${tenantId}'`));
     // A new revision makes every process rebuild this tenant's Provider with the new key order.
-    const conflict = await this.#tenants.update(tenant, { ...tenant, revision: tenant.revision + 1 });
-    if (conflict) throw conflictError(conflict, tenantId);
-    this.#onChanged(tenant);
+    await this.#change(tenantId, (tenant) => ({ ...tenant, revision: tenant.revision + 1 }));
     return rotated;
   }
 
+  async #signingKeySet(tenantId: string): Promise<SigningKeySet> {
+    const existing = await this.#signingKeys.load(tenantId);
+    if (existing) return existing;
+    const generated = await generateInitialSigningKeys(new Date());
+    if (await this.#signingKeys.saveInitial(tenantId, generated)) return { keys: generated, version: 1 };
+    // Another process stored a first set in the meantime: use that one.
+    return (await this.#signingKeys.load(tenantId)) ?? { keys: generated, version: 1 };
+  }
+
+  /** Read, change, compare-and-set write; from a fresh read again while others write at the same moment. */
+  async #change(id: string, change: (tenant: Tenant) => Tenant): Promise<Tenant> {
+    const written = await retryChanged(CONCURRENT_WRITE_ATTEMPTS, async () => {
+      const previous = await this.get(id);
+      const result = await this.#tenants.update(previous, change(previous));
+      if (!('kind' in result)) return { previous, written: result };
+      if (result.kind === 'changed') return CHANGED;
+      throw conflictError(result, id);
+    }, () => new ConcurrentChangeError(`Tenant '${id}'`));
+    this.#onChanged(written.previous);
+    return written.written;
+  }
 }
 
 function unique(domains: string[]): string[] {
@@ -125,5 +158,7 @@ function conflictError(conflict: TenantConflict, id: string): Error {
       return new ConflictError(`The domain '${conflict.domain}' is already a verified domain of another tenant.`);
     case 'missing':
       return new NotFoundError(`Tenant '${id}' does not exist.`);
+    case 'changed':
+      return new ConcurrentChangeError(`Tenant '${id}'`);
   }
 }

@@ -15,6 +15,15 @@ export interface Tenant {
    * every process notices it must rebuild that tenant's Provider.
    */
   revision: number;
+  /**
+   * Chosen at creation and never reused, even when a tenant with the same id is created again
+   * after a delete; with `revision` it keys what processes cache of the tenant (Providers, clients,
+   * identity providers), so nothing of a deleted tenant is served for its successor. Missing on
+   * tenants created before generations existed.
+   */
+  generation?: string;
+  /** Grows with every write; writes are compare-and-set on it (store/record-version.ts). Missing on old records. */
+  version?: number;
   /** Email one-time passcode policy; missing means `default`. */
   emailOtpPolicy?: EmailOtpPolicyState;
   /** Order of home-realm discovery; missing means Microsoft's documented order. */
@@ -35,6 +44,14 @@ export function isValidDomain(domain: string): boolean {
   return labels.length >= 2
     && labels.every((label) => DOMAIN_LABEL.test(label))
     && /^[a-z]{2,63}$/.test(labels[labels.length - 1] as string);
+}
+
+/** What identifies one incarnation of a tenant: its id and generation. */
+export type TenantRef = Pick<Tenant, 'id' | 'generation'>;
+
+/** The generation of a tenant record; records older than generations share one. */
+export function generationOf(tenant: TenantRef): string {
+  return tenant.generation ?? 'before-generations';
 }
 
 export function issuerOf(baseUrl: string, tenantId: string): string {
