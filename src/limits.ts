@@ -24,6 +24,41 @@ export const PASSCODE_SENDS_PER_ADDRESS = 5;
 export const DEFAULT_PASSCODE_SENDS_PER_IP = 100;
 /** A new code for the same sign-in only after this long, while the last one still works. */
 export const PASSCODE_RESEND_COOLDOWN_SECONDS = 30;
+/**
+ * Deployment-wide caps in the same window, on top of the per-tenant ones: an attacker who holds
+ * many tenants does not multiply the codes one address or one client can have mailed. The per-IP
+ * cap is this many times OTP_SEND_LIMIT_PER_IP.
+ */
+export const PASSCODE_SENDS_PER_ADDRESS_DEPLOYMENT = 10;
+export const PASSCODE_SENDS_PER_IP_DEPLOYMENT_FACTOR = 3;
+
+/**
+ * Invitation mails to one recipient: per tenant, and across the deployment (many tenants' admins
+ * must not be able to flood one inbox either). Over a cap the admin API answers 429.
+ */
+export const INVITATION_MAILS_PER_RECIPIENT = { points: 5, durationSeconds: 24 * 60 * 60 };
+export const INVITATION_MAILS_PER_RECIPIENT_DEPLOYMENT = { points: 10, durationSeconds: 24 * 60 * 60 };
+
+/**
+ * Mail leaves through a job queue. A failed try is repeated after 1 s, 2 s, 4 s … (exponential
+ * backoff); ten tries span about eight and a half minutes, well inside a code's 30 minutes.
+ * MAIL_RETRY_BASE_MS shortens the first wait (tests).
+ */
+export const MAIL_RETRY = { attempts: 10, backoffMs: 1_000 };
+/**
+ * A queued mail waits this long before a worker takes it: the answer that queued it is written
+ * first, so the work of sending (in this very process, often) cannot slow that answer down and
+ * tell an invited address from another by its timing.
+ */
+export const MAIL_START_DELAY_MS = 250;
+/** Mail jobs one process works on at once (matched by the SMTP pool's connections). */
+export const MAIL_WORKER_CONCURRENCY = 5;
+/** On shutdown, how long a mail being sent may take before it is left to another process. */
+export const MAIL_WORKER_CLOSE_GRACE_MS = 5_000;
+/** SMTP connections kept open for the worker, and messages sent on one before it is renewed. */
+export const SMTP_POOL = { maxConnections: MAIL_WORKER_CONCURRENCY, messagesPerConnection: 100 };
+/** Limits on a slow or silent mail server: a try fails after this, and the queue tries again. */
+export const SMTP_TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 15_000 };
 
 /** How long a guest may take at an upstream identity provider before coming back. */
 export const FEDERATION_STATE_TTL_SECONDS = 15 * 60;
@@ -71,6 +106,25 @@ export const PROVIDER_CACHE_SIZE = 500;
  * change made through this process applies at once; other processes follow within this time.
  */
 export const RECORD_CACHE_SECONDS = 5;
+
+/**
+ * How often a change is re-applied from a fresh read when another writer changed the same record
+ * at the same moment (compare-and-set lost), before the caller gets a 409. Two writers need two.
+ */
+export const CONCURRENT_WRITE_ATTEMPTS = 10;
+
+/**
+ * On SIGTERM, how long requests in flight get to finish before their connections are cut (a
+ * second signal cuts them at once). Below the usual 30 s an orchestrator waits before SIGKILL.
+ */
+export const SHUTDOWN_GRACE_MS = 10_000;
+
+/**
+ * How long a durable write waits for replicas to acknowledge it (Redis WAIT, REDIS_WAIT_REPLICAS).
+ * A replica on the same network answers in about a millisecond; this only bounds how long a write
+ * may be held up by a replica that lags or is gone. Well below the store's command timeout.
+ */
+export const REPLICA_ACKNOWLEDGEMENT_TIMEOUT_MS = 500;
 
 /** Largest admin API request body. */
 export const ADMIN_BODY_LIMIT = '64kb';

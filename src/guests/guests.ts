@@ -1,9 +1,11 @@
-import { NotFoundError } from '../errors.ts';
+import { ConcurrentChangeError, NotFoundError } from '../errors.ts';
+import { CONCURRENT_WRITE_ATTEMPTS } from '../limits.ts';
 import type { InvitationRepository } from '../store/invitation-repository.ts';
 import type { KeyValueStore } from '../store/key-value-store.ts';
 import type { Keys } from '../store/keys.ts';
 import { revokeAccount } from '../store/oidc-adapter.ts';
-import type { UserFilter, UserPage, UserRepository } from '../store/user-repository.ts';
+import { CHANGED, retryChanged } from '../store/record-version.ts';
+import type { UserCursor, UserFilter, UserPage, UserRepository } from '../store/user-repository.ts';
 import type { User } from './user.ts';
 
 /**
@@ -24,8 +26,8 @@ export class Guests {
     this.#keys = keys;
   }
 
-  list(tenantId: string, filter: UserFilter, offset: number, limit: number): Promise<UserPage> {
-    return this.#users.list(tenantId, filter, offset, limit);
+  list(tenantId: string, filter: UserFilter, after: UserCursor | undefined, limit: number): Promise<UserPage> {
+    return this.#users.list(tenantId, filter, after, limit);
   }
 
   /** Stores a member; false when the address already has a user in the tenant. */
@@ -49,27 +51,53 @@ export class Guests {
   }
 
   async delete(tenantId: string, userId: string): Promise<void> {
-    const user = await this.get(tenantId, userId);
-    // Sign-ins first: if a later step fails the user still exists, and deleting again finishes it.
-    await this.revokeSignIns(tenantId, user.id);
-    await this.#invitations.retireTickets(tenantId, user.id);
-    await this.#users.delete(tenantId, user);
+    await retryChanged(CONCURRENT_WRITE_ATTEMPTS, async () => {
+      const user = await this.get(tenantId, userId);
+      // Sign-ins first: if a later step fails the user still exists, and deleting again finishes it.
+      await this.revokeSignIns(tenantId, user.id);
+      await this.#invitations.retireTickets(tenantId, user.id);
+      // A sign-in that changed the user meanwhile moved its indexes: delete from a fresh read.
+      return (await this.#users.delete(tenantId, user)) ? undefined : CHANGED;
+    }, () => new ConcurrentChangeError(`User '${userId}' of tenant '${tenantId}'`));
   }
 
   /**
-   * Graph's resetRedemption: the recorded sign-in method is cleared and the guest is pending
-   * again, signed out everywhere; their next sign-in goes through home-realm discovery afresh.
+   * Graph's resetRedemption, on the record: the recorded sign-in method is cleared and the guest
+   * is pending again, so their next sign-in goes through home-realm discovery afresh. The caller
+   * signs them out (revokeSignIns) once the rest of the reset has gone through.
    */
-  async resetRedemption(tenantId: string, user: User): Promise<User> {
-    const reset: User = {
-      ...user,
-      externalUserState: 'PendingAcceptance',
-      externalUserStateChangeDateTime: new Date().toISOString(),
-      source: null,
-      upstreamIdentity: null,
-    };
-    if (!(await this.#users.update(tenantId, user, reset))) throw new NotFoundError(`User '${user.id}' does not exist in tenant '${tenantId}'.`);
-    await this.revokeSignIns(tenantId, user.id);
-    return reset;
+  async resetRedemption(tenantId: string, user: User): Promise<ResetRedemption> {
+    // `user` is the record as the caller read it; when a sign-in (or anything) wrote the user
+    // since, the reset is applied again to the fresh record: it means the same on either.
+    let current: User | undefined = user;
+    let replaced: User = user;
+    const reset = await retryChanged(CONCURRENT_WRITE_ATTEMPTS, async () => {
+      current ??= await this.get(tenantId, user.id);
+      replaced = current;
+      const written = await this.#users.update(tenantId, current, {
+        ...current,
+        externalUserState: 'PendingAcceptance',
+        externalUserStateChangeDateTime: new Date().toISOString(),
+        source: null,
+        upstreamIdentity: null,
+      });
+      current = undefined;
+      return written ?? CHANGED;
+    }, () => new ConcurrentChangeError(`User '${user.id}' of tenant '${tenantId}'`));
+    return { reset, replaced };
   }
+
+  /**
+   * Puts back the record a resetRedemption replaced, exactly (a later step of the reset failed);
+   * false when the guest was changed again in between, and is left as that change made them.
+   */
+  undoResetRedemption(tenantId: string, { reset, replaced }: ResetRedemption): Promise<boolean> {
+    return this.#users.restore(tenantId, reset, replaced);
+  }
+}
+
+/** A reset as written, and the record it replaced (for undoing it). */
+export interface ResetRedemption {
+  reset: User;
+  replaced: User;
 }

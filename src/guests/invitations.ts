@@ -1,10 +1,13 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 
-import { BadRequestError, NotFoundError, ServiceUnavailableError } from '../errors.ts';
-import { INVITATION_TICKET_TTL_SECONDS } from '../limits.ts';
+import { BadRequestError, NotFoundError, ServiceUnavailableError, StoreUnavailableError, TooManyRequestsError } from '../errors.ts';
+import { INVITATION_MAILS_PER_RECIPIENT, INVITATION_MAILS_PER_RECIPIENT_DEPLOYMENT, INVITATION_TICKET_TTL_SECONDS } from '../limits.ts';
+import type { MailQueue } from '../mail/mail-queue.ts';
 import type { MailTemplates } from '../mail/mail-templates.ts';
-import { MailDeliveryError, type Mailer } from '../mail/mailer.ts';
-import { hashTicket, type InvitationRepository } from '../store/invitation-repository.ts';
+import { hashTicket, type InvitationRepository, type RedemptionTicket } from '../store/invitation-repository.ts';
+import type { KeyValueStore } from '../store/key-value-store.ts';
+import type { Keys } from '../store/keys.ts';
+import type { RateLimiter } from '../store/rate-limiter.ts';
 import type { UserRepository } from '../store/user-repository.ts';
 import { issuerOf, type Tenant } from '../tenants/tenant.ts';
 import type { Guests } from './guests.ts';
@@ -37,45 +40,67 @@ export interface InvitationDependencies {
   users: UserRepository;
   guests: Guests;
   invitations: InvitationRepository;
-  mailer: Mailer;
+  mail: MailQueue;
   templates: MailTemplates;
   baseUrl: string;
+  /** For the invitation-mail caps. */
+  store: KeyValueStore;
+  keys: Keys;
+}
+
+/** How to take a step back should a later one fail. */
+type Undo = () => Promise<unknown>;
+/** A step done: what it gave, and how to take it back (when it wrote anything). */
+interface Step<T> {
+  result: T;
+  undo?: Undo;
 }
 
 /**
  * Inviting a guest: a pending guest user for the address (or the existing one), a single-use
- * redeem link, and optionally the invitation mail. When the mail cannot be sent, nothing of the
- * invitation stays behind and the caller gets a 503.
+ * redeem link, and optionally the invitation mail, queued. All or nothing: when a step fails
+ * before the mail is queued, the steps before it are taken back and the caller gets a 503.
+ * Invitation mails to one recipient are capped per tenant and across the deployment.
  */
 export class Invitations {
   readonly #deps: InvitationDependencies;
+  readonly #mailCaps: Array<{ limiter: RateLimiter; key: (tenantId: string, email: string) => string }>;
 
   constructor(deps: InvitationDependencies) {
     this.#deps = deps;
+    const hash = (email: string) => createHash('sha256').update(email).digest('base64url');
+    this.#mailCaps = [
+      { limiter: deps.store.rateLimiter(deps.keys.rateLimit('invitation-mails'), INVITATION_MAILS_PER_RECIPIENT), key: (tenantId, email) => `${tenantId}:${hash(email)}` },
+      // Keyed without the tenant: the deployment-wide cap.
+      { limiter: deps.store.rateLimiter(deps.keys.rateLimit('invitation-mails-all'), INVITATION_MAILS_PER_RECIPIENT_DEPLOYMENT), key: (_tenantId, email) => hash(email) },
+    ];
   }
 
   async invite(tenant: Tenant, request: InvitationRequest, inviterName: string): Promise<Invitation> {
-    const { users, invitations, mailer, templates, baseUrl } = this.#deps;
+    const { mail, templates, baseUrl, guests } = this.#deps;
     const email = normalizeEmail(request.invitedUserEmailAddress);
-    let { user, created } = request.resetRedemption
-      ? { user: await this.#existingGuest(tenant, email), created: false }
-      : await this.#guestFor(tenant, email, request.invitedUserDisplayName ?? null);
-    if (request.resetRedemption) user = await this.#deps.guests.resetRedemption(tenant.id, user);
-
     const id = randomUUID();
-    const ticket = randomBytes(32).toString('base64url');
-    await invitations.saveTicket(tenant.id, hashTicket(ticket), {
-      invitationId: id,
-      userId: user.id,
-      invitedUserEmailAddress: email,
-      inviteRedirectUrl: request.inviteRedirectUrl,
-      createdDateTime: new Date().toISOString(),
-    }, INVITATION_TICKET_TTL_SECONDS);
-    const inviteRedeemUrl = `${issuerOf(baseUrl, tenant.id)}/redeem?ticket=${ticket}`;
+    // Reads before any write: a refusal leaves everything as it was.
+    const original = request.resetRedemption ? await this.#existingGuest(tenant, email) : undefined;
+    const undo: Undo[] = [];
+    const remember = <T>(step: Step<T>): T => {
+      if (step.undo) undo.push(step.undo);
+      return step.result;
+    };
+    let user: User;
+    let inviteRedeemUrl: string;
+    try {
+      if (request.sendInvitationMessage) remember(await this.#takeMailCaps(tenant.id, email));
+      user = remember(original
+        ? await this.#resetRedemption(tenant, original)
+        : await this.#guestFor(tenant, email, request.invitedUserDisplayName ?? null));
 
-    if (request.sendInvitationMessage) {
-      try {
-        await mailer.send(templates.invitation({
+      const ticket = randomBytes(32).toString('base64url');
+      remember(await this.#saveTicket(tenant, ticket, { invitationId: id, userId: user.id, invitedUserEmailAddress: email, inviteRedirectUrl: request.inviteRedirectUrl }));
+      inviteRedeemUrl = `${issuerOf(baseUrl, tenant.id)}/redeem?ticket=${ticket}`;
+
+      if (request.sendInvitationMessage) {
+        await mail.enqueue(templates.invitation({
           to: email,
           tenantName: tenant.displayName,
           inviterName,
@@ -83,13 +108,18 @@ export class Invitations {
           redeemUrl: inviteRedeemUrl,
           inviteRedirectUrl: request.inviteRedirectUrl,
         }));
-      } catch (error) {
-        if (!(error instanceof MailDeliveryError)) throw error;
-        await invitations.deleteTicket(tenant.id, hashTicket(ticket), user.id);
-        if (created) await users.delete(tenant.id, user);
-        throw new ServiceUnavailableError('The invitation mail could not be sent, so no invitation was created. Try again.', { cause: error });
       }
+    } catch (error) {
+      // Newest first, each on its own: one that fails does not stop the others.
+      for (const step of undo.reverse()) await step().catch(() => undefined);
+      if (error instanceof StoreUnavailableError) {
+        throw new ServiceUnavailableError('The invitation could not be stored or its mail queued, so nothing was changed. Try again.', { cause: error });
+      }
+      throw error;
     }
+    // Signed out only now that the new invitation is on its way: a reset that did not go
+    // through leaves the guest's sessions alone.
+    if (original) await guests.revokeSignIns(tenant.id, user.id);
 
     return {
       id,
@@ -104,6 +134,50 @@ export class Invitations {
     };
   }
 
+  /** Graph's resetRedemption on the guest's record (signing out comes last, in invite). */
+  async #resetRedemption(tenant: Tenant, original: User): Promise<Step<User>> {
+    const { guests } = this.#deps;
+    const reset = await guests.resetRedemption(tenant.id, original);
+    return { result: reset.reset, undo: () => guests.undoResetRedemption(tenant.id, reset) };
+  }
+
+  async #saveTicket(tenant: Tenant, ticket: string, redemption: Omit<RedemptionTicket, 'createdDateTime'>): Promise<Step<void>> {
+    const { invitations } = this.#deps;
+    const ticketHash = hashTicket(ticket);
+    const undo = () => invitations.deleteTicket(tenant.id, ticketHash, redemption.userId);
+    try {
+      await invitations.saveTicket(tenant.id, ticketHash, { ...redemption, createdDateTime: new Date().toISOString() }, INVITATION_TICKET_TTL_SECONDS);
+    } catch (error) {
+      // The write may have happened even though its answer was lost.
+      await undo().catch(() => undefined);
+      throw error;
+    }
+    return { result: undefined, undo };
+  }
+
+  /**
+   * Counts one invitation mail to the address against the caps, or refuses with a 429. The caps
+   * are read first, so a refusal writes nothing; a hit that still finds a cap full (another
+   * request took the last one meanwhile) is given back. Returns how to give this one back.
+   */
+  async #takeMailCaps(tenantId: string, email: string): Promise<Step<void>> {
+    const caps = this.#mailCaps.map(({ limiter, key }) => ({ limiter, key: key(tenantId, email) }));
+    const refuse = (retryAfterSeconds: number) => new TooManyRequestsError(
+      `Too many invitation mails were sent to ${email} recently. Try again in ${Math.ceil(retryAfterSeconds / 60)} minutes.`, retryAfterSeconds);
+    const checked = await Promise.all(caps.map(({ limiter, key }) => limiter.check(key)));
+    const full = checked.filter((verdict) => !verdict.allowed);
+    if (full.length > 0) throw refuse(Math.max(...full.map((verdict) => verdict.retryAfterSeconds)));
+
+    const giveBack = () => Promise.all(caps.map(({ limiter, key }) => limiter.refund(key)));
+    const hits = await Promise.all(caps.map(({ limiter, key }) => limiter.hit(key)));
+    const refused = hits.filter((verdict) => !verdict.allowed);
+    if (refused.length > 0) {
+      await giveBack();
+      throw refuse(Math.max(...refused.map((verdict) => verdict.retryAfterSeconds)));
+    }
+    return { result: undefined, undo: giveBack };
+  }
+
   /** resetRedemption applies to a guest who exists already. */
   async #existingGuest(tenant: Tenant, email: string): Promise<User> {
     const existing = await this.#deps.users.findByMail(tenant.id, email);
@@ -112,8 +186,8 @@ export class Invitations {
     return existing;
   }
 
-  /** The tenant's guest for the address: the existing one, or a new pending one. */
-  async #guestFor(tenant: Tenant, email: string, displayName: string | null): Promise<{ user: User; created: boolean }> {
+  /** The tenant's guest for the address: the existing one (named, if it had no name), or a new pending one. */
+  async #guestFor(tenant: Tenant, email: string, displayName: string | null): Promise<Step<User>> {
     const { users } = this.#deps;
     const existing = await users.findByMail(tenant.id, email);
     if (existing) {
@@ -121,9 +195,9 @@ export class Invitations {
       if (displayName && !existing.displayName) {
         const named = { ...existing, displayName };
         await users.update(tenant.id, existing, named);
-        return { user: named, created: false };
+        return { result: named, undo: () => users.update(tenant.id, named, existing) };
       }
-      return { user: existing, created: false };
+      return { result: existing };
     }
     const user: User = {
       id: randomUUID(),
@@ -136,7 +210,7 @@ export class Invitations {
       createdDateTime: new Date().toISOString(),
       lastSignInDateTime: null,
     };
-    if (await users.create(tenant.id, user)) return { user, created: true };
+    if (await users.create(tenant.id, user)) return { result: user, undo: () => users.delete(tenant.id, user) };
     // Invited twice at the same moment: the other request created the guest.
     return this.#guestFor(tenant, email, displayName);
   }

@@ -36,13 +36,13 @@ export function discoverySteps(sources: DiscoverySources): DiscoverySteps {
     },
 
     async externalFederation({ tenant, domain }) {
-      const provider = (await sources.identityProviders.list(tenant.id)).find((candidate) => candidate.type === 'oidc' && candidate.domains.includes(domain));
+      const provider = (await sources.identityProviders.list(tenant)).find((candidate) => candidate.type === 'oidc' && candidate.domains.includes(domain));
       return provider && federation({ source: 'DirectFederation', issuer: provider.issuer, displayName: provider.displayName, identityProviderId: provider.id });
     },
 
     async socialIdentityProviders({ tenant, domain }) {
       if (!(GOOGLE_DOMAINS as readonly string[]).includes(domain)) return undefined;
-      const provider = (await sources.identityProviders.list(tenant.id)).find((candidate) => candidate.type === 'google');
+      const provider = (await sources.identityProviders.list(tenant)).find((candidate) => candidate.type === 'google');
       return provider && federation({ source: 'Google', issuer: provider.issuer, displayName: provider.displayName, identityProviderId: provider.id });
     },
 
@@ -71,7 +71,7 @@ async function recordedUpstream(sources: DiscoverySources, { tenant, user }: Dis
     }
     case 'DirectFederation':
     case 'Google': {
-      const provider = identity.identityProviderId ? await sources.identityProviders.find(tenant.id, identity.identityProviderId) : undefined;
+      const provider = identity.identityProviderId ? await sources.identityProviders.find(tenant, identity.identityProviderId) : undefined;
       return provider && { source: user.source, issuer: provider.issuer, displayName: provider.displayName, identityProviderId: provider.id };
     }
     case 'ConsumerAccount':

@@ -23,7 +23,7 @@ import type { Pages } from '../web/pages.ts';
 import type { EmailOtp } from './email-otp.ts';
 import { type DiscoveryStep, discoverSignInMethod } from './home-realm-discovery.ts';
 import {
-  describeSendOutcome, describeVerifyOutcome, invitationUnusable, refusedProblem, upstreamProblem,
+  describeSendOutcome, describeVerifyOutcome, invitationUnusable, refusedProblem, UNDELIVERED_CODE_TEXT, upstreamProblem,
 } from './sign-in-messages.ts';
 import { renderSignInProblems, SignInProblem } from './sign-in-problem.ts';
 
@@ -167,7 +167,7 @@ export function interactionRoutes(deps: InteractionDependencies): Router<TenantS
   }
 
   /** Renders whatever step the attempt is at, with an optional message from the last action. */
-  function render(ctx: RouterContext, attempt: Attempt, message?: { kind: 'error' | 'notice'; text: string }, status = 200): void {
+  async function render(ctx: RouterContext, attempt: Attempt, message?: { kind: 'error' | 'notice'; text: string }, status = 200): Promise<void> {
     const { state, tenant } = attempt;
     const common = {
       tenantName: tenant.displayName,
@@ -198,8 +198,12 @@ export function interactionRoutes(deps: InteractionDependencies): Router<TenantS
       pages.send(ctx, 'send-code', { ...common, title: 'Get a code to sign in' }, status);
       return;
     }
+    // The mail queue gave up on this code's mail: say so, and offer a new code instead of a form for one that never came.
+    const undelivered = state.passcodeMailId !== undefined && await signIns.undeliveredCode(tenant.id, attempt.uid) === state.passcodeMailId;
     pages.send(ctx, 'enter-code', {
       ...common,
+      ...(undelivered && !message ? { message: { kind: 'error', text: UNDELIVERED_CODE_TEXT } } : {}),
+      undelivered,
       title: 'Enter code',
       digits: PASSCODE_DIGITS,
       validFor: Math.round(otpTtlSeconds / 60),
@@ -217,7 +221,7 @@ export function interactionRoutes(deps: InteractionDependencies): Router<TenantS
       ctx.redirect(pageUrl(attempt, '/federate'));
       return;
     }
-    render(ctx as RouterContext, attempt);
+    await render(ctx as RouterContext, attempt);
   });
 
   /** Sends the guest to the upstream provider discovery chose, with state, nonce and PKCE. */
@@ -244,7 +248,7 @@ export function interactionRoutes(deps: InteractionDependencies): Router<TenantS
       }, FEDERATION_STATE_TTL_SECONDS);
       location = await connector.authorizationUrl(client, {
         redirectUri: federationCallbackUrl(issuerOf(baseUrl, tenant.id)),
-        state: federationState, nonce, codeVerifier, loginHint: state.email,
+        state: federationState, nonce, codeVerifier, loginHint: state.email, requestId: (ctx.state as { requestId?: string }).requestId,
       });
     } catch (error) {
       throw upstreamProblem(error, method.upstream, pageUrl(attempt, '/federate'));
@@ -276,7 +280,7 @@ export function interactionRoutes(deps: InteractionDependencies): Router<TenantS
       const client = await upstreamClients.clientFor(tenant, upstream);
       const callbackUrl = new URL(federationCallbackUrl(issuerOf(baseUrl, tenant.id)));
       callbackUrl.search = ctx.querystring;
-      signedIn = await connector.exchange(client, callbackUrl, { state: federationState, nonce: federation.nonce, codeVerifier: federation.codeVerifier });
+      signedIn = await connector.exchange(client, callbackUrl, { state: federationState, nonce: federation.nonce, codeVerifier: federation.codeVerifier, requestId: (ctx.state as { requestId?: string }).requestId });
     } catch (error) {
       throw upstreamProblem(error, upstream, retryUrl);
     }
@@ -297,7 +301,7 @@ export function interactionRoutes(deps: InteractionDependencies): Router<TenantS
     if (attempt.state.emailLocked) return seeStep(ctx as RouterContext, attempt);
     const email = normalizeEmail(formValue(ctx as RouterContext, 'email'));
     if (!isEmailAddress(email)) {
-      render(ctx as RouterContext, attempt, { kind: 'error', text: 'Enter an email address like name@example.com.' }, 400);
+      await render(ctx as RouterContext, attempt, { kind: 'error', text: 'Enter an email address like name@example.com.' }, 400);
       return;
     }
     attempt.state = { csrfToken: attempt.state.csrfToken, email, method: (await discover(attempt.tenant, email)).method };
@@ -331,12 +335,12 @@ export function interactionRoutes(deps: InteractionDependencies): Router<TenantS
 
     const outcome = await emailOtp.send(tenant, attempt.uid, { ...state, email: state.email }, user, ctx.ip);
     if (outcome.kind === 'sent') {
-      attempt.state = { ...state, method, passcodeSentAt: Math.floor(Date.now() / 1000), passcodeUsed: false, passcodeDead: false };
+      attempt.state = { ...state, method, passcodeSentAt: Math.floor(Date.now() / 1000), passcodeMailId: outcome.mailId, passcodeUsed: false, passcodeDead: false };
       await save(attempt);
       return seeStep(ctx as RouterContext, attempt);
     }
     const { text, status } = describeSendOutcome(outcome);
-    render(ctx as RouterContext, attempt, { kind: 'error', text }, status);
+    await render(ctx as RouterContext, attempt, { kind: 'error', text }, status);
   });
 
   router.post('/verify', async (ctx) => {
@@ -371,7 +375,7 @@ export function interactionRoutes(deps: InteractionDependencies): Router<TenantS
       await save(attempt);
     }
     const { text, status } = describeVerifyOutcome(outcome);
-    render(ctx as RouterContext, attempt, { kind: 'error', text }, status);
+    await render(ctx as RouterContext, attempt, { kind: 'error', text }, status);
   });
 
   router.post('/cancel', async (ctx) => {

@@ -60,10 +60,11 @@ export function describeSendOutcome(outcome: Exclude<SendOutcome, { kind: 'sent'
       return { text: `We just sent a code. You can ask for another one in ${inMinutes(outcome.retryAfterSeconds)}.`, status: 429 };
     case 'rateLimited':
       return { text: `Too many codes were requested. Try again in ${inMinutes(outcome.retryAfterSeconds)}.`, status: 429 };
-    case 'mailFailed':
-      return { text: 'We couldn’t send the code just now. Try again in a moment.', status: 503 };
   }
 }
+
+/** The code page, once the mail queue has given up on this sign-in's code mail. */
+export const UNDELIVERED_CODE_TEXT = 'We couldn’t deliver the code to this address. Send a new code.';
 
 export function describeVerifyOutcome(outcome: Exclude<VerifyOutcome, { kind: 'verified' }>): { text: string; status: number } {
   switch (outcome.kind) {

@@ -1,5 +1,6 @@
 import type { Middleware } from 'koa';
 
+import { ConcurrentChangeError } from '../errors.ts';
 import type { Pages } from '../web/pages.ts';
 import type { TenantState } from '../tenants/tenant-routes.ts';
 
@@ -27,6 +28,13 @@ export class SignInProblem extends Error {
       'Go back to the app you were signing in to and start again.');
   }
 
+  /** An administrator changed the guest (reset redemption, say) while they were signing in. */
+  static changedMeanwhile(): SignInProblem {
+    return new SignInProblem(409, 'Your access changed while you were signing in',
+      'Someone at the organization changed your invitation at the same moment, so we did not finish this sign-in.',
+      'Go back to the app you were signing in to and start again.');
+  }
+
   static forgedForm(): SignInProblem {
     return new SignInProblem(403, 'This form could not be accepted',
       'The page you sent it from is out of date.',
@@ -38,7 +46,9 @@ export function renderSignInProblems(pages: Pages): Middleware<TenantState> {
   return async (ctx, next) => {
     try {
       await next();
-    } catch (error) {
+    } catch (caught) {
+      // A compare-and-set on the guest's record that kept losing (src/guests/redemption.ts).
+      const error = caught instanceof ConcurrentChangeError ? SignInProblem.changedMeanwhile() : caught;
       if (!(error instanceof SignInProblem)) throw error;
       pages.send(ctx as never, 'error', {
         title: error.title,

@@ -33,7 +33,7 @@ export class OutboxMailer implements Mailer {
     await mkdir(this.#directory, { recursive: true });
     const file = join(this.#directory, `${entry.id}.json`);
     await writeFile(file, `${JSON.stringify(entry, null, 2)}\n`);
-    this.#log.info({ to: message.to, subject: message.subject, file }, 'mail written to the development outbox');
+    this.#log.info({ subject: message.subject, file }, 'mail written to the development outbox');
   }
 
   async probe(): Promise<void> {}

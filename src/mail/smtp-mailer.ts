@@ -1,12 +1,13 @@
 import { createTransport, type Transporter } from 'nodemailer';
 import type { Logger } from 'pino';
 
+import { SMTP_POOL, SMTP_TIMEOUTS } from '../limits.ts';
 import { MailDeliveryError, type MailMessage, type Mailer } from './mailer.ts';
 
-/** Limits on a slow or silent mail server, so a guest waits seconds, not minutes. */
-const SMTP_TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 15_000 };
-
-/** Mail through SMTP_URL (nodemailer). A connection per message: no pool to go stale. */
+/**
+ * Mail through SMTP_URL (nodemailer), on a pool of a few connections reused for many messages:
+ * the mail worker sends back to back, and a handshake per message would be most of the work.
+ */
 export class SmtpMailer implements Mailer {
   readonly #transport: Transporter;
   readonly #from: string;
@@ -19,6 +20,9 @@ export class SmtpMailer implements Mailer {
       port: Number(url.port) || (url.protocol === 'smtps:' ? 465 : 587),
       secure: url.protocol === 'smtps:',
       ...(url.username ? { auth: { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } } : {}),
+      pool: true,
+      maxConnections: SMTP_POOL.maxConnections,
+      maxMessages: SMTP_POOL.messagesPerConnection,
       ...SMTP_TIMEOUTS,
     });
     this.#from = from;
@@ -30,8 +34,7 @@ export class SmtpMailer implements Mailer {
       const info = await this.#transport.sendMail({ from: this.#from, ...message });
       this.#log.info({ messageId: info.messageId, subject: message.subject }, 'mail sent');
     } catch (error) {
-      this.#log.error({ err: error, subject: message.subject }, 'mail could not be sent');
-      throw new MailDeliveryError('mail could not be sent', { cause: error });
+      throw new MailDeliveryError(`mail could not be sent (${describeSmtpError(error)})`, { cause: error });
     }
   }
 
@@ -39,12 +42,20 @@ export class SmtpMailer implements Mailer {
     try {
       await this.#transport.verify();
     } catch (error) {
-      this.#log.error({ err: error }, 'mail server does not answer');
-      throw new MailDeliveryError('mail server does not answer', { cause: error });
+      throw new MailDeliveryError(`mail server does not answer (${describeSmtpError(error)})`, { cause: error });
     }
   }
 
   close(): void {
     this.#transport.close();
   }
+}
+
+/**
+ * What went wrong, without the server's text: a rejection quotes the recipient's address, which
+ * must not reach a log line.
+ */
+function describeSmtpError(error: unknown): string {
+  const { code, responseCode, command } = error as { code?: string; responseCode?: number; command?: string };
+  return [code, responseCode, command].filter((part) => part !== undefined && part !== '').join(' ') || 'unknown error';
 }

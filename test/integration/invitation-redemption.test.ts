@@ -1,3 +1,6 @@
+import { once } from 'node:events';
+
+import { recordFinding } from '../support/findings.ts';
 import { GuestAgent, textOf } from '../support/guest-agent.ts';
 import { type RunningIdp, startIdp } from '../support/idp.ts';
 import { RelyingParty } from '../support/relying-party.ts';
@@ -120,19 +123,34 @@ describe('bad invitations are refused with a 400 and write nothing', () => {
   });
 });
 
-test('when the invitation mail cannot be sent the API answers 503 and nothing of the invitation is kept', async () => {
-  const broken = await startIdp({ env: { SMTP_URL: 'smtp://127.0.0.1:9' } });
+test('a mail server that refuses does not fail the invitation: 201 at once, and the mail arrives once the server accepts again', async () => {
+  const refusing = await startSmtpListener();
+  refusing.refuse = true;
+  const patient = await startIdp({ env: { SMTP_URL: refusing.url, MAIL_RETRY_BASE_MS: '20' } });
   try {
-    expect((await broken.admin('POST', '/admin/tenants', { id: 'quiet', displayName: 'Quiet' })).status).toBe(201);
-    const before = await snapshotNamespace(broken.namespace);
-    const response = await broken.admin('POST', '/admin/tenants/quiet/invitations', {
-      invitedUserEmailAddress: 'lost@partner.example', inviteRedirectUrl: 'https://apps.example/', sendInvitationMessage: true,
+    expect((await patient.admin('POST', '/admin/tenants', { id: 'quiet', displayName: 'Quiet' })).status).toBe(201);
+    const refused = once(patient.mailQueue, 'retrying');
+    const response = await patient.admin('POST', '/admin/tenants/quiet/invitations', {
+      invitedUserEmailAddress: 'later@partner.example', inviteRedirectUrl: 'https://apps.example/', sendInvitationMessage: true,
     });
-    expect(response.status).toBe(503);
-    expect(response.body.error.message).toMatch(/could not be sent/);
-    expect(await snapshotNamespace(broken.namespace)).toEqual(before);
+    expect(response.status).toBe(201);
+    await refused;
+    expect(refusing.messages).toHaveLength(0);
+    // Waiting to be retried: counted in the queue's depth, and stored sealed (the link's ticket is nowhere in Redis).
+    expect(await patient.mailQueue.depth()).toBe(1);
+    const stored = await snapshotNamespace(patient.namespace);
+    const jobs = Object.entries(stored).filter(([key, value]) => key.includes(':{_queue-mail}:mail:') && typeof value === 'object' && value !== null && 'data' in value);
+    expect(jobs).toHaveLength(1);
+    expect(JSON.parse((jobs[0]![1] as { data: string }).data)).toEqual({ sealed: expect.stringMatching(/^v1\./) });
+    const ticket = new URL(response.body.inviteRedeemUrl).searchParams.get('ticket')!;
+    expect(JSON.stringify(stored)).not.toContain(ticket);
+    refusing.refuse = false;
+    const mail = await refusing.nextMessageTo('later@partner.example');
+    expect(linkIn(mail.text!)).toBe(response.body.inviteRedeemUrl);
+    recordFinding({ kind: 'fault', name: 'SMTP refusing an invitation mail', tried: 'invite with a mail server answering 550, then accepting again', times: 1, result: 'the API answered 201 at once; the mail was retried and delivered once the server accepted' });
   } finally {
-    await broken.close();
+    await patient.close();
+    await refusing.close();
   }
 });
 

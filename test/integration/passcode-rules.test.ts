@@ -1,7 +1,12 @@
-import { GuestAgent, textOf } from '../support/guest-agent.ts';
+import { once } from 'node:events';
+
+import { Redis } from 'ioredis';
+
+import { formsOf, GuestAgent, type GuestPage, textOf } from '../support/guest-agent.ts';
 import { requireRedisUrl, type RunningIdp, startIdp } from '../support/idp.ts';
 import { watchRedisExpiry } from '../support/redis-expiry.ts';
 import { inviteGuest, type SignInFixture, startSignIn, tenantWithApp, uidOf } from '../support/sign-in.ts';
+import { recordFinding } from '../support/findings.ts';
 import { codeIn, type SmtpListener, startSmtpListener } from '../support/smtp.ts';
 
 /**
@@ -32,6 +37,13 @@ async function sendCode(guest: GuestAgent, email: string, fixture = contoso) {
   return { page: entering, rp, code: codeIn(await smtp.nextMessageTo(email)) };
 }
 
+/** Where a form of the page posts to, absolute. */
+function formActionOf(page: GuestPage, actionSuffix: string): string {
+  const form = formsOf(page.html).find((candidate) => candidate.action.endsWith(actionSuffix));
+  if (!form) throw new Error(`no form posting to …${actionSuffix}`);
+  return new URL(form.action, page.url).href;
+}
+
 const wrongCode = (code: string) => String((Number(code) + 1) % 1e8).padStart(8, '0');
 
 beforeAll(async () => {
@@ -59,6 +71,7 @@ describe('a code works once, for its sign-in attempt, address and tenant', () =>
     expect(signedIn).toHaveLength(1);
     const other = [a, b].find((answer) => !signedIn.includes(answer))!;
     expect(textOf(other.html)).toMatch(/already been used|expired/);
+    recordFinding({ kind: 'attack', name: 'Code replay (race)', tried: 'the right code submitted twice at the same moment', times: 2, result: 'one sign-in; the other request is told the code was used' });
   });
 
   test('a used code does not work in a later sign-in of the same guest', async () => {
@@ -184,6 +197,41 @@ describe('wrong codes', () => {
     expect(stillLocked.status).toBe(429);
   });
 
+  test('25 wrong guesses fired at once across 5 codes of one address reach at most 10 comparisons, and the address is locked', async () => {
+    const email = await invitedAddress();
+    const attempts = [];
+    for (let code = 0; code < 5; code += 1) {
+      const guest = new GuestAgent();
+      attempts.push({ guest, ...(await sendCode(guest, email)) });
+    }
+    const answers = await Promise.all(attempts.flatMap(({ guest, page, code }) =>
+      Array.from({ length: 5 }, () => guest.request(formActionOf(page, '/verify'), { method: 'POST', form: { ...formsOf(page.html).find((form) => form.action.endsWith('/verify'))!.fields, code: wrongCode(code) } }))));
+    expect(answers.every((answer) => answer.status === 400 || answer.status === 429)).toBe(true);
+
+    // Each code's attempts counter counts the guesses compared against it; a code is deleted
+    // once its fifth guess was compared (and it gets no more than five here).
+    const redis = new Redis(requireRedisUrl());
+    let comparisons = 0;
+    try {
+      for (const { page } of attempts) {
+        const counted = await redis.hget(idp.keys.passcode('contoso', uidOf(page)), 'attempts');
+        comparisons += counted === null ? 5 : Number(counted);
+      }
+    } finally {
+      redis.disconnect();
+    }
+    expect(comparisons).toBeLessThanOrEqual(10);
+    expect(comparisons).toBeGreaterThan(0);
+
+    // Locked: even the right code of a code still alive is refused.
+    const alive = attempts[attempts.length - 1]!;
+    const locked = await alive.guest.submit(alive.page, '/verify', { code: alive.code }, alive.rp.isCallback);
+    expect(alive.rp.isCallback(locked.location ?? '')).toBe(false);
+    expect(locked.status).toBe(429);
+    expect(textOf(locked.html)).toContain('Too many wrong codes for this address');
+    recordFinding({ kind: 'attack', name: 'Parallel guesses against the per-address lock-out', tried: '25 wrong codes fired at once across 5 sign-in attempts (5 codes) of one address, limit 10 per address', times: 25, result: `${comparisons} guesses were compared (limit 10); the address is locked, the right code refused with 429` });
+  });
+
   test('a code that is not 8 digits is not counted as a try', async () => {
     const email = await invitedAddress();
     const guest = new GuestAgent();
@@ -247,6 +295,27 @@ describe('sending codes', () => {
     expect(textOf(refused.html)).toMatch(/Too many codes were requested\. Try again in \d+ minutes/);
   });
 
+  test('codes per address are capped across the deployment too: many tenants do not multiply them', async () => {
+    const northwind = await tenantWithApp(idp, 'northwind');
+    counter += 1;
+    const email = `roaming${counter}@partner.example`;
+    const sendIn = async (fixture: SignInFixture) => {
+      const guest = new GuestAgent();
+      const { page } = await startSignIn(guest, fixture, email);
+      return guest.submit(page, '/send');
+    };
+    const statuses: number[] = [];
+    for (const fixture of [contoso, contoso, contoso, contoso, fabrikam, fabrikam, fabrikam, fabrikam, northwind, northwind]) {
+      statuses.push((await sendIn(fixture)).status);
+    }
+    expect(statuses).toEqual(Array(10).fill(200));
+    // Northwind has mailed this address twice of its own five; the deployment's ten are used up.
+    const refused = await sendIn(northwind);
+    expect(refused.status).toBe(429);
+    expect(textOf(refused.html)).toMatch(/Too many codes were requested\. Try again in \d+ minutes/);
+    recordFinding({ kind: 'attack', name: 'Send limits multiplied by tenants', tried: 'codes for one address requested in three tenants (4 + 4 + 3), per-tenant cap 5', times: 11, result: 'the first 10 were sent; the 11th was refused with 429 by the deployment-wide cap of 10 although its tenant had sent only 2' });
+  });
+
   test('codes per client IP are limited too (OTP_SEND_LIMIT_PER_IP), whatever the address', async () => {
     const strict = await startIdp({ env: { SMTP_URL: smtp.url, OTP_SEND_LIMIT_PER_IP: '2' } });
     try {
@@ -264,22 +333,39 @@ describe('sending codes', () => {
     }
   });
 
-  test('a mail server that does not answer gets the guest a clear "try again" page, invited or not', async () => {
-    const broken = await startIdp({ env: { SMTP_URL: 'smtp://127.0.0.1:9' } });
+  test('a mail server that does not answer: the guest gets the code page at once, and once the retries are used up it says the code could not be delivered, invited or not', async () => {
+    const broken = await startIdp({ env: { SMTP_URL: 'smtp://127.0.0.1:9', MAIL_RETRY_BASE_MS: '1' } });
     try {
       const fixture = await tenantWithApp(broken, 'nomail');
       counter += 1;
       const email = `unlucky${counter}@partner.example`;
       await inviteGuest(broken, 'nomail', email);
+      let retries = 0;
+      broken.mailQueue.on('retrying', () => { retries += 1; });
       for (const address of [email, `stranger-${email}`]) {
         const guest = new GuestAgent();
         const { page } = await startSignIn(guest, fixture, address);
-        const failed = await guest.submit(page, '/send');
-        expect(failed.status).toBe(503);
-        expect(textOf(failed.html)).toContain('We couldn’t send the code just now. Try again in a moment.');
-        expect(failed.html).toContain('Send code');
+        const givenUp = once(broken.mailQueue, 'undeliverable');
+        const entering = await guest.submit(page, '/send');
+        expect(entering.status).toBe(200);
+        expect(textOf(entering.html)).toContain('Enter code');
+        await givenUp;
+
+        const told = await guest.follow(entering.url);
+        expect(told.status).toBe(200);
+        expect(textOf(told.html)).toContain('We couldn’t deliver the code to this address. Send a new code.');
+        expect(formsOf(told.html).find((form) => form.action.endsWith('/send'))?.submitLabel).toBe('Send a new code');
+        expect(formsOf(told.html).some((form) => form.action.endsWith('/verify'))).toBe(false);
+        // A new code may be asked for at once: the cooldown is for codes that are on their way.
+        const givenUpAgain = once(broken.mailQueue, 'undeliverable');
+        const again = await guest.submit(told, '/send');
+        expect(again.status).toBe(200);
+        expect(textOf(again.html)).not.toContain('We couldn’t deliver');
+        await givenUpAgain;
       }
+      expect(retries).toBe(4 * 9);
       expect((await fetch(`${broken.baseUrl}/healthz`)).status).toBe(200);
+      recordFinding({ kind: 'fault', name: 'SMTP down for good', tried: 'Send code (invited and uninvited) with no mail server listening; every try fails', times: 2, result: `the guest got the code page at once; after ${retries / 4} retries per mail the code page said the code could not be delivered and offered a new one` });
     } finally {
       await broken.close();
     }

@@ -15,11 +15,30 @@ export interface SmtpListener {
   nextMessageTo(address: string): Promise<ParsedMail>;
   /** While true, the server refuses every message (a failing mail server). */
   refuse: boolean;
+  /**
+   * From now on the answer to DATA is held back (a slow mail server) until `release`; `arrived`
+   * resolves once a message is being held.
+   */
+  holdData(): { arrived: Promise<void>; release(): void };
+  /** Connections closed without a message (a client checking the server: nodemailer's verify()). */
+  connectionsWithoutMail: number;
+  /** Resolves once `connectionsWithoutMail` has reached `count`. */
+  waitForConnectionsWithoutMail(count: number): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function startSmtpListener(): Promise<SmtpListener> {
+export interface SmtpListenerOptions {
+  /** Listen on this port (say, one a product process was told about before the server was up). */
+  port?: number;
+  /** Added to smtp-server's own 100 ms wait before the greeting: a slow mail server. */
+  greetingDelayMs?: number;
+}
+
+export async function startSmtpListener(options: SmtpListenerOptions = {}): Promise<SmtpListener> {
   const messages: ParsedMail[] = [];
+  let held: { arrived: () => void; released: Promise<void> } | undefined;
+  const sessionsWithMail = new Set<string>();
+  const closeWaiters: Array<{ count: number; resolve: () => void }> = [];
   const taken = new Set<ParsedMail>();
   const waiting: Array<{ address: string; resolve: (mail: ParsedMail) => void }> = [];
 
@@ -38,6 +57,18 @@ export async function startSmtpListener(): Promise<SmtpListener> {
     url: '',
     messages,
     refuse: false,
+    holdData() {
+      let arrived!: () => void;
+      let release!: () => void;
+      const arrival = new Promise<void>((resolve) => { arrived = resolve; });
+      held = { arrived, released: new Promise<void>((resolve) => { release = resolve; }) };
+      return { arrived: arrival, release: () => { held = undefined; release(); } };
+    },
+    connectionsWithoutMail: 0,
+    waitForConnectionsWithoutMail(count) {
+      if (listener.connectionsWithoutMail >= count) return Promise.resolve();
+      return new Promise((resolve) => closeWaiters.push({ count, resolve }));
+    },
     nextMessageTo(address) {
       return new Promise((resolve) => {
         waiting.push({ address: address.toLowerCase(), resolve });
@@ -55,7 +86,33 @@ export async function startSmtpListener(): Promise<SmtpListener> {
     // No DNS on loopback: a reverse lookup would only add its timeout to every message.
     disableReverseLookup: true,
     logger: false,
-    onData(stream, _session, callback) {
+    onConnect(_session, callback) {
+      if (options.greetingDelayMs) setTimeout(() => callback(), options.greetingDelayMs);
+      else callback();
+    },
+    onClose(session) {
+      if (sessionsWithMail.has(session.id)) return;
+      listener.connectionsWithoutMail += 1;
+      for (const waiter of [...closeWaiters]) {
+        if (listener.connectionsWithoutMail < waiter.count) continue;
+        closeWaiters.splice(closeWaiters.indexOf(waiter), 1);
+        waiter.resolve();
+      }
+    },
+    onData(stream, session, callback) {
+      sessionsWithMail.add(session.id);
+      const hold = held;
+      if (hold) {
+        // Read the message, then keep the client waiting for the answer until released.
+        simpleParser(stream).then(async (mail) => {
+          hold.arrived();
+          await hold.released;
+          messages.push(mail);
+          deliver();
+          callback();
+        }, callback);
+        return;
+      }
       if (listener.refuse) {
         stream.resume();
         stream.on('end', () => callback(Object.assign(new Error('mailbox unavailable'), { responseCode: 550 })));
@@ -68,7 +125,7 @@ export async function startSmtpListener(): Promise<SmtpListener> {
       }, callback);
     },
   });
-  server.listen(0, '127.0.0.1');
+  server.listen(options.port ?? 0, '127.0.0.1');
   await once(server.server, 'listening');
   listener.url = `smtp://127.0.0.1:${(server.server.address() as { port: number }).port}`;
   return listener;
