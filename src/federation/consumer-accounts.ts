@@ -1,5 +1,7 @@
 import type { Logger } from 'pino';
 
+import { describeOutboundFailure } from '../outbound/outbound-failure.ts';
+import type { OutboundHttp } from '../outbound/outbound-http.ts';
 import type { UpstreamClient, UpstreamReference } from './upstream.ts';
 
 /** The deployment's consumer-account provider (the Microsoft-account role), from CONSUMER_ACCOUNTS_*. */
@@ -18,10 +20,13 @@ const LOOKUP_TIMEOUT_MS = 3_000;
 export class ConsumerAccounts {
   readonly #config: ConsumerAccountsConfig;
   readonly #log: Logger;
+  readonly #outbound: OutboundHttp;
 
-  constructor(config: ConsumerAccountsConfig, log: Logger) {
+  /** The lookup goes through the outbound client: a loopback or private lookup URL is refused unless allowed. */
+  constructor(config: ConsumerAccountsConfig, log: Logger, outbound: OutboundHttp) {
     this.#config = config;
     this.#log = log;
+    this.#outbound = outbound;
   }
 
   get reference(): UpstreamReference {
@@ -37,14 +42,15 @@ export class ConsumerAccounts {
     const url = new URL(this.#config.lookupUrl);
     url.searchParams.set('email', email);
     try {
-      const response = await fetch(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(LOOKUP_TIMEOUT_MS) });
+      const response = await this.#outbound.fetch(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(LOOKUP_TIMEOUT_MS) });
       if (!response.ok) {
         this.#log.warn({ status: response.status }, 'consumer account lookup failed');
         return false;
       }
       return (await response.json() as { exists?: unknown }).exists === true;
     } catch (error) {
-      this.#log.warn({ err: error }, 'consumer account lookup did not answer');
+      // Not `err`: the error's own fields could carry the looked-up address in its URL.
+      this.#log.warn({ failure: describeOutboundFailure(error) }, 'consumer account lookup did not answer');
       return false;
     }
   }

@@ -21,7 +21,7 @@ export class UpstreamClients {
       case 'DirectFederation':
       case 'Google': {
         const id = upstream.identityProviderId ?? '';
-        const provider = await this.#identityProviders.find(tenant.id, id);
+        const provider = await this.#identityProviders.find(tenant, id);
         const clientSecret = await this.#identityProviders.clientSecret(tenant.id, id);
         if (!provider || clientSecret === undefined) throw new NotFoundError(`identity provider ${id} is gone`);
         return { issuer: provider.issuer, clientId: provider.clientId, clientSecret };

@@ -2,7 +2,11 @@ import { createHash } from 'node:crypto';
 
 import { LRUCache } from 'lru-cache';
 import * as oidc from 'openid-client';
+import type { Logger } from 'pino';
 
+import { plainNameOrUndefined } from '../display-names.ts';
+import { describeOutboundFailure, isNoAnswer } from '../outbound/outbound-failure.ts';
+import type { OutboundHttp } from '../outbound/outbound-http.ts';
 import type { UpstreamClient } from './upstream.ts';
 
 /** What an upstream sign-in tells us about the guest, from a verified ID token. */
@@ -17,7 +21,8 @@ export interface UpstreamSignIn {
 
 /**
  * Why an upstream leg failed:
- * - unreachable: discovery, JWKS or token endpoint did not answer;
+ * - unreachable: discovery, JWKS or token endpoint did not answer (or is at an address the
+ *   server does not call for tenants);
  * - refused: the provider answered with an OAuth error (the guest cancelled, access denied…);
  * - invalidResponse: what came back did not verify (signature, issuer, nonce, state, PKCE).
  */
@@ -39,10 +44,19 @@ const UPSTREAM_TIMEOUT_SECONDS = 10;
 
 /**
  * The relying-party side of federation, with openid-client: discovery, the authorization request
- * (code flow, PKCE, state, nonce) and the code exchange with ID token validation.
+ * (code flow, PKCE, state, nonce) and the code exchange with ID token validation. Every request
+ * it makes (discovery, token, JWKS, userinfo) goes through the outbound client, which refuses
+ * addresses that are not on the internet.
  */
 export class UpstreamConnector {
   readonly #configurations = new LRUCache<string, Promise<oidc.Configuration>>({ max: 1_000, ttl: CONFIGURATION_CACHE_MS });
+  readonly #outbound: OutboundHttp;
+  readonly #log: Logger;
+
+  constructor(outbound: OutboundHttp, log: Logger) {
+    this.#outbound = outbound;
+    this.#log = log;
+  }
 
   /** Discovers the provider; throws UpstreamError('unreachable') when it cannot. */
   async configuration(client: UpstreamClient): Promise<oidc.Configuration> {
@@ -56,6 +70,7 @@ export class UpstreamConnector {
         client.clientSecret,
         client.clientSecret === undefined ? oidc.None() : oidc.ClientSecretPost(client.clientSecret),
         {
+          [oidc.customFetch]: this.#outbound.fetch,
           timeout: UPSTREAM_TIMEOUT_SECONDS,
           // The ID token's signature is checked against the provider's keys even though it comes
           // straight from its token endpoint (OpenID Connect lets a client rely on TLS instead).
@@ -73,8 +88,9 @@ export class UpstreamConnector {
     }
   }
 
-  async authorizationUrl(client: UpstreamClient, request: { redirectUri: string; state: string; nonce: string; codeVerifier: string; loginHint: string }): Promise<string> {
-    const configuration = await this.configuration(client);
+  /** The guest's way to the provider; a failure is logged (the guest's page stays generic). */
+  async authorizationUrl(client: UpstreamClient, request: { redirectUri: string; state: string; nonce: string; codeVerifier: string; loginHint: string; requestId?: string }): Promise<string> {
+    const configuration = await this.#logged(this.configuration(client), request.requestId);
     return oidc.buildAuthorizationUrl(configuration, {
       redirect_uri: request.redirectUri,
       scope: 'openid email profile',
@@ -86,8 +102,12 @@ export class UpstreamConnector {
     }).href;
   }
 
-  /** Redeems the code of the callback URL and verifies the ID token; throws UpstreamError. */
-  async exchange(client: UpstreamClient, callbackUrl: URL, checks: { state: string; nonce: string; codeVerifier: string }): Promise<UpstreamSignIn> {
+  /** Redeems the code of the callback URL and verifies the ID token; throws (and logs) UpstreamError. */
+  async exchange(client: UpstreamClient, callbackUrl: URL, checks: { state: string; nonce: string; codeVerifier: string; requestId?: string }): Promise<UpstreamSignIn> {
+    return this.#logged(this.#exchange(client, callbackUrl, checks), checks.requestId);
+  }
+
+  async #exchange(client: UpstreamClient, callbackUrl: URL, checks: { state: string; nonce: string; codeVerifier: string }): Promise<UpstreamSignIn> {
     const configuration = await this.configuration(client);
     let tokens;
     try {
@@ -107,9 +127,26 @@ export class UpstreamConnector {
       subject: claims.sub,
       email: typeof claims.email === 'string' ? claims.email : undefined,
       emailVerified: claims.email_verified === true,
-      name: typeof claims.name === 'string' ? claims.name : undefined,
+      // A name that could forge mail lines or disguise itself is dropped, not refused: the guest may still sign in.
+      name: plainNameOrUndefined(claims.name),
       amr: Array.isArray(claims.amr) ? claims.amr.map(String) : undefined,
     };
+  }
+
+  /**
+   * The cause of a failed upstream leg goes to the log (the guest's page names no cause): an
+   * unreachable or unverifiable provider is worth an operator's look, a guest's cancel is not.
+   */
+  async #logged<T>(leg: Promise<T>, requestId: string | undefined): Promise<T> {
+    try {
+      return await leg;
+    } catch (error) {
+      if (error instanceof UpstreamError) {
+        const level = error.kind === 'refused' ? 'info' : 'warn';
+        this.#log[level]({ requestId, kind: error.kind, oauthError: error.oauthError, failure: describeOutboundFailure(error.cause) }, 'upstream sign-in failed: %s', error.message);
+      }
+      throw error;
+    }
   }
 }
 
@@ -117,17 +154,6 @@ function classify(issuer: string, error: unknown): UpstreamError {
   if (error instanceof oidc.AuthorizationResponseError || error instanceof oidc.ResponseBodyError) {
     return new UpstreamError('refused', `${issuer} answered ${error.error}`, error.error, error);
   }
-  if (isNetworkFailure(error)) return new UpstreamError('unreachable', `${issuer} did not answer`, undefined, error);
+  if (isNoAnswer(error)) return new UpstreamError('unreachable', `${issuer} did not answer`, undefined, error);
   return new UpstreamError('invalidResponse', `the answer of ${issuer} did not verify: ${(error as Error).message}`, undefined, error);
-}
-
-/** A refused or dropped connection, a DNS failure or a timeout, anywhere in the cause chain. */
-function isNetworkFailure(error: unknown): boolean {
-  type Failure = { name?: string; message?: string; code?: unknown; cause?: unknown };
-  for (let current = error as Failure | undefined; current; current = current.cause as Failure | undefined) {
-    if (current.name === 'TimeoutError' || current.name === 'AbortError') return true;
-    if (current.name === 'TypeError' && current.message === 'fetch failed') return true;
-    if (typeof current.code === 'string' && /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|UND_ERR_)/.test(current.code)) return true;
-  }
-  return false;
 }

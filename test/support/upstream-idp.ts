@@ -30,6 +30,8 @@ export interface UpstreamIdp {
   consumerAccounts: Set<string>;
   /** Misbehaviours for failure tests. */
   tamper: { idTokenSignature: boolean; nonce: boolean };
+  /** TCP connections and HTTP requests it received so far (SSRF tests: none may arrive). */
+  seen: { connections: number; requests: number };
   stop(): Promise<void>;
   close(): Promise<void>;
 }
@@ -42,6 +44,8 @@ export async function startUpstreamIdp(name: string, { amr = ['pwd'] }: { amr?: 
   const accounts = new Map<string, UpstreamAccount>();
   const consumerAccounts = new Set<string>();
   const tamper = { idTokenSignature: false, nonce: false };
+  const seen = { connections: 0, requests: 0 };
+  server.on('connection', () => { seen.connections += 1; });
 
   const store = new MemoryStore();
   const keys = new Keys('upstream');
@@ -78,6 +82,7 @@ export async function startUpstreamIdp(name: string, { amr = ['pwd'] }: { amr?: 
   const handle = provider.callback();
 
   server.on('request', async (req, res) => {
+    seen.requests += 1;
     const url = new URL(req.url ?? '/', issuer);
     if (url.pathname === '/lookup') {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ exists: consumerAccounts.has(url.searchParams.get('email') ?? '') }));
@@ -118,6 +123,7 @@ export async function startUpstreamIdp(name: string, { amr = ['pwd'] }: { amr?: 
     name,
     consumerAccounts,
     tamper,
+    seen,
     async registerClient(client) {
       // The provider's own (memory) adapter holds dynamic clients; its static getter is untyped.
       await (provider.Client as unknown as { adapter: { upsert(id: string, payload: object): Promise<void> } }).adapter.upsert(client.client_id, {
