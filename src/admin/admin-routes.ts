@@ -19,6 +19,7 @@ import { mountIdentityProvidersApi } from './identity-providers-api.ts';
 import { mountInvitationsApi } from './invitations-api.ts';
 import { mountPoliciesApi } from './policies-api.ts';
 import type { TenantAdminTokens } from './tenant-admin-tokens.ts';
+import { SkipTokens } from './skip-token.ts';
 import { mountUsersApi } from './users-api.ts';
 import { mountTenantsApi } from './tenants-api.ts';
 
@@ -51,9 +52,9 @@ export function adminRoutes(dependencies: AdminApiDependencies): Router<AdminSta
   mountTenantsApi(router, tenants, config);
   mountClientsApi(router, tenants, clients, providers);
   mountInvitationsApi(router, tenants, invitations);
-  mountUsersApi(router, tenants, guests, config.baseUrl);
+  mountUsersApi(router, tenants, guests, config.baseUrl, new SkipTokens(config.keyEncryptionKey));
   mountPoliciesApi(router, tenants, config.emailOtpDefault);
-  mountIdentityProvidersApi(router, tenants, identityProviders, connector);
+  mountIdentityProvidersApi(router, tenants, identityProviders, connector, log);
 
   router.all('/{*rest}', () => {
     throw new NotFoundError('No such admin API resource.');

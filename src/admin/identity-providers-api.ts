@@ -1,20 +1,33 @@
 import type Router from '@koa/router';
+import type { Logger } from 'pino';
 import { z } from 'zod';
 
 import { BadRequestError, ConflictError, NotFoundError } from '../errors.ts';
 import { GOOGLE_DOMAINS, type IdentityProvider, isAcceptableIssuer } from '../federation/identity-provider.ts';
 import type { UpstreamConnector } from '../federation/upstream-connector.ts';
+import { describeOutboundFailure } from '../outbound/outbound-failure.ts';
 import type { IdentityProviderRepository } from '../store/identity-provider-repository.ts';
 import { isValidDomain, isValidTenantId } from '../tenants/tenant.ts';
 import type { TenantService } from '../tenants/tenant-service.ts';
 import type { AdminState } from './admin-auth.ts';
 import { parseBody } from './parse-body.ts';
+import { displayName } from './schemas.ts';
 
 const GOOGLE_ISSUER = 'https://accounts.google.com';
 
+/**
+ * The one answer to every failed issuer check, whatever the cause (no answer, an address the
+ * server does not call for tenants, a bad document, another issuer): telling them apart would let
+ * a tenant administrator use this endpoint to scan ports and networks. The log has the cause.
+ */
+function issuerUnusable(issuer: string): BadRequestError {
+  return new BadRequestError(`Invalid identity provider: issuer: could not use ${issuer}/.well-known/openid-configuration. `
+    + 'Check that the issuer URL is right, that it is reachable from the internet, and that its discovery document names exactly this issuer.');
+}
+
 const identityProviderBody = z.strictObject({
   type: z.enum(['google', 'oidc']),
-  displayName: z.string().trim().min(1).max(256).optional(),
+  displayName: displayName.optional(),
   issuer: z.string().max(2048).refine(isAcceptableIssuer, { message: 'must be an https URL (http only on localhost) without query or fragment' }).optional(),
   clientId: z.string().trim().min(1).max(512),
   clientSecret: z.string().min(1).max(4096).optional(),
@@ -43,6 +56,7 @@ export function mountIdentityProvidersApi(
   tenants: TenantService,
   identityProviders: IdentityProviderRepository,
   connector: UpstreamConnector,
+  log: Logger,
 ): void {
   router.get('/tenants/:tenantId/identityProviders', async (ctx) => {
     const tenant = await tenants.get(ctx.params.tenantId as string);
@@ -79,8 +93,10 @@ export function mountIdentityProvidersApi(
       const discovered = await connector.configuration({ issuer, clientId: body.clientId, clientSecret: body.clientSecret ?? 'unused-for-discovery' });
       if (discovered.serverMetadata().issuer !== issuer) throw new Error(`its metadata names the issuer ${discovered.serverMetadata().issuer}`);
     } catch (error) {
-      const reason = (error as { cause?: Error }).cause?.message ?? (error as Error).message;
-      throw new BadRequestError(`Invalid identity provider: issuer: could not use ${issuer}/.well-known/openid-configuration (${reason}).`);
+      // The request id is set for every request by the request log (ops/request-log.ts).
+      const { requestId } = ctx.state as { requestId?: string };
+      log.warn({ requestId, tenant: tenant.id, identityProvider: id, issuer, failure: describeOutboundFailure(error) }, 'identity provider issuer check failed');
+      throw issuerUnusable(issuer);
     }
 
     const conflict = await identityProviders.save(tenant.id, provider, body.clientSecret);

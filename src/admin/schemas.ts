@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { disguisingCharacterIn, disguisingCharacterMessage } from '../display-names.ts';
 import { isEmailAddress, normalizeEmail } from '../guests/user.ts';
 import { CLIENT_ROLES } from '../tenants/provider-configuration.ts';
 import { isValidDomain, isValidTenantId } from '../tenants/tenant.ts';
@@ -9,7 +10,16 @@ import { isValidDomain, isValidTenantId } from '../tenants/tenant.ts';
  * silently does nothing.
  */
 
-const displayName = z.string().trim().min(1, 'must not be empty').max(256, 'must be at most 256 characters');
+/**
+ * Every display name and name-like field the admin API takes (tenants, clients, invitations,
+ * members, identity providers). Checked before trimming, so a trailing CR/LF is refused too.
+ */
+export const displayName = z.string()
+  .check((check) => {
+    const found = disguisingCharacterIn(check.value);
+    if (found) check.issues.push({ code: 'custom', input: check.value, message: disguisingCharacterMessage(found) });
+  })
+  .trim().min(1, 'must not be empty').max(256, 'must be at most 256 characters');
 
 export const tenantId = z.string().refine(isValidTenantId, {
   message: 'must be a lower-case slug (a-z, 0-9 and inner hyphens, at most 63 characters) or a UUID, and not a reserved name such as common',
