@@ -28,6 +28,14 @@ export const PAGE_CONTENT_SECURITY_POLICY = [
   "base-uri 'none'",
 ].join('; ');
 
+/**
+ * The one page that runs a script: a form that must go on to another address (oidc-provider's
+ * form_post) submits itself with /static/auto-submit.js. Scripts from our own origin only: no
+ * inline script, no eval, and every response carries nosniff, so nothing but a real script file
+ * of ours can run.
+ */
+export const AUTO_SUBMIT_CONTENT_SECURITY_POLICY = `${PAGE_CONTENT_SECURITY_POLICY}; script-src 'self'`;
+
 export class Pages {
   readonly #templates: EjsTemplates;
 
@@ -40,13 +48,18 @@ export class Pages {
     return this.#templates.get('layout')({ ...data, body });
   }
 
-  /** Renders into the response with the page security headers and no caching. */
-  send(ctx: Context, name: string, data: PageData, status = 200): void {
+  /**
+   * Renders into the response with the page security headers and no caching. Every page gets the
+   * request id (our app's, or the X-Request-Id header it set before oidc-provider ran), so an
+   * error page can show it for the guest to quote.
+   */
+  send(ctx: Context, name: string, data: PageData, status = 200, contentSecurityPolicy = PAGE_CONTENT_SECURITY_POLICY): void {
+    const requestId = ctx.state.requestId ?? (ctx.response.get('X-Request-Id') || undefined);
     ctx.status = status;
     ctx.type = 'text/html; charset=utf-8';
-    ctx.set('Content-Security-Policy', PAGE_CONTENT_SECURITY_POLICY);
+    ctx.set('Content-Security-Policy', contentSecurityPolicy);
     ctx.set('Cache-Control', 'no-store');
-    ctx.body = this.render(name, data);
+    ctx.body = this.render(name, { requestId, ...data });
   }
 
 }

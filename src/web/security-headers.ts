@@ -1,8 +1,11 @@
 import type { Middleware } from 'koa';
 
+import { PAGE_CONTENT_SECURITY_POLICY } from './pages.ts';
+
 /**
- * Headers every response carries, oidc-provider's included. The page CSP is set by Pages.send,
- * only on our HTML: oidc-provider's own form_post page brings its own.
+ * Headers every response carries, oidc-provider's included. The strict page CSP goes on every
+ * response up front, so no HTML (a redirect's "Redirecting to" body, a page of oidc-provider's)
+ * ever leaves without it; the one page that needs a script widens it itself (Pages.send).
  */
 export function securityHeaders(baseUrl: string): Middleware {
   const https = baseUrl.startsWith('https:');
@@ -11,6 +14,7 @@ export function securityHeaders(baseUrl: string): Middleware {
     ctx.set('Referrer-Policy', 'no-referrer');
     ctx.set('X-Frame-Options', 'DENY');
     ctx.set('Cross-Origin-Opener-Policy', 'same-origin');
+    ctx.set('Content-Security-Policy', PAGE_CONTENT_SECURITY_POLICY);
     if (https) ctx.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
     await next();
   };
