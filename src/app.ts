@@ -19,6 +19,7 @@ import { EmailOtp } from './interaction/email-otp.ts';
 import { ConsumerAccounts } from './federation/consumer-accounts.ts';
 import { UpstreamClients } from './federation/upstream-clients.ts';
 import { UpstreamConnector } from './federation/upstream-connector.ts';
+import { OutboundHttp } from './outbound/outbound-http.ts';
 import { discoverySteps } from './interaction/discovery-steps.ts';
 import { federationCallbackRoute } from './interaction/federation-callback-route.ts';
 import { redemptionChain } from './interaction/home-realm-discovery.ts';
@@ -26,9 +27,11 @@ import { interactionRoutes } from './interaction/interaction-routes.ts';
 import { PasscodeMac } from './interaction/passcodes.ts';
 import { redemptionRoutes } from './interaction/redemption-routes.ts';
 import { MailTemplates } from './mail/mail-templates.ts';
+import { MailQueue } from './mail/mail-queue.ts';
 import type { Mailer } from './mail/mailer.ts';
 import { OutboxMailer } from './mail/outbox-mailer.ts';
 import { SmtpMailer } from './mail/smtp-mailer.ts';
+import { MAIL_RETRY, MAIL_WORKER_CLOSE_GRACE_MS, MAIL_WORKER_CONCURRENCY, TOKEN_TTL } from './limits.ts';
 import { liveness, readiness } from './ops/health.ts';
 import { Metrics, metricsEndpoint } from './ops/metrics.ts';
 import { requestLog } from './ops/request-log.ts';
@@ -55,7 +58,7 @@ export interface AppOptions {
   config: Config;
   store: KeyValueStore;
   log: Logger;
-  /** First part of every store key; tests give each run its own. */
+  /** First part of every store key, when not config.keyNamespace; tests give each run its own. */
   keyNamespace?: string;
 }
 
@@ -72,18 +75,24 @@ export interface GuestIdp {
   invitations: Invitations;
   providers: ProviderCache;
   mailer: Mailer;
+  /** Mail waiting to go out; `depth()` for the metrics. */
+  mailQueue: MailQueue;
   metrics: Metrics;
+  /** Releases what the app owns (mail transport, workers); the store is the caller's to close. */
+  close(): Promise<void>;
 }
 
 const INTERACTIONS_DIRECTORY = join(import.meta.dirname, '..', 'interactions');
 
 /** Builds the Koa app and everything it needs; opening and closing the store is the caller's. */
 export function createApp({ config, store, log, keyNamespace }: AppOptions): GuestIdp {
-  const keys = new Keys(keyNamespace);
+  const keys = new Keys(keyNamespace ?? config.keyNamespace);
   const secrets = new SecretBox(config.keyEncryptionKey);
   const pages = new Pages(INTERACTIONS_DIRECTORY);
   const templates = new MailTemplates(join(INTERACTIONS_DIRECTORY, 'mail'));
   const metrics = new Metrics();
+  // Every URL called on a tenant's behalf goes through this one client (SSRF guard).
+  const outbound = new OutboundHttp({ allowPrivate: config.allowPrivateUpstreams, ownOrigin: config.baseUrl });
   const mailer: Mailer = config.smtpUrl
     ? new SmtpMailer(config.smtpUrl, config.mailFrom, log)
     : new OutboxMailer(config.outboxDir, config.mailFrom, log);
@@ -103,7 +112,7 @@ export function createApp({ config, store, log, keyNamespace }: AppOptions): Gue
     providers.evict(tenant.id);
   });
   const providers: ProviderCache = new ProviderCache(
-    { config, store, keys, clients, pages, directory, accountsFor: (tenant) => findAccountIn(tenant, users) },
+    { config, store, keys, clients, pages, directory, outbound, accountsFor: (tenant) => findAccountIn(tenant, users) },
     (tenantId) => tenants.signingKeys(tenantId),
     ({ provider, tenant }) => {
       metrics.providersBuilt.inc();
@@ -117,17 +126,23 @@ export function createApp({ config, store, log, keyNamespace }: AppOptions): Gue
   );
 
   // Guests and sign-in
+  const mailQueue = new MailQueue({
+    store, keyPrefix: keys.jobQueue('mail'), mailer, secrets, log,
+    policy: { ...MAIL_RETRY, backoffMs: config.mailRetryBaseMs },
+    concurrency: MAIL_WORKER_CONCURRENCY,
+    undeliverable: ({ tenantId, uid }, mailId) => signIns.recordUndeliveredCode(tenantId, uid, mailId, TOKEN_TTL.Interaction),
+  });
   const guests = new Guests(users, invitationRepository, store, keys);
-  const invitations = new Invitations({ users, guests, invitations: invitationRepository, mailer, templates, baseUrl: config.baseUrl });
+  const invitations = new Invitations({ users, guests, invitations: invitationRepository, mail: mailQueue, templates, baseUrl: config.baseUrl, store, keys });
   const redemptions = new Redemptions(users, invitationRepository);
   const emailOtp = new EmailOtp({
-    store, keys, signIns, mailer, templates, log,
+    store, keys, signIns, mail: mailQueue, templates, log,
     mac: new PasscodeMac(config.keyEncryptionKey),
     otpTtlSeconds: config.otpTtlSeconds,
     sendsPerIp: config.passcodeSendsPerIp,
   });
-  const consumerAccounts = config.consumerAccounts ? new ConsumerAccounts(config.consumerAccounts, log) : undefined;
-  const connector = new UpstreamConnector();
+  const consumerAccounts = config.consumerAccounts ? new ConsumerAccounts(config.consumerAccounts, log, outbound) : undefined;
+  const connector = new UpstreamConnector(outbound, log);
   const steps = discoverySteps({ baseUrl: config.baseUrl, directory, identityProviders, consumerAccounts });
   const signInPages = interactionRoutes({
     pages, signIns, users, invitations: invitationRepository, emailOtp, redemptions,
@@ -175,5 +190,12 @@ export function createApp({ config, store, log, keyNamespace }: AppOptions): Gue
   }));
   app.use(tenantRequired(pages, config.baseUrl));
 
-  return { app, config, store, keys, tenants, clients, users, guests, invitations, providers, mailer, metrics };
+  return {
+    app, config, store, keys, tenants, clients, users, guests, invitations, providers, mailer, mailQueue, metrics,
+    // The mail worker finishes what it holds (then the mailer closes), and outbound connections go.
+    close: async () => {
+      await mailQueue.close(MAIL_WORKER_CLOSE_GRACE_MS);
+      await outbound.close();
+    },
+  };
 }

@@ -1,16 +1,14 @@
-import { once } from 'node:events';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 
 import { createApp } from './app.ts';
 import { developmentDefaultsInUse, loadConfig, type Config } from './config.ts';
 import { seedDemo } from './dev/demo-seed.ts';
 import { ConfigurationError } from './errors.ts';
+import { SHUTDOWN_GRACE_MS } from './limits.ts';
 import { createLogger } from './log.ts';
+import { stopOnSignals } from './ops/graceful-shutdown.ts';
 import { MemoryStore } from './store/memory-store.ts';
 import { RedisStore } from './store/redis-store.ts';
-
-/** How long open connections get to finish when the process is asked to stop. */
-const SHUTDOWN_GRACE_MS = 10_000;
 
 async function main(): Promise<void> {
   let config: Config;
@@ -25,39 +23,74 @@ async function main(): Promise<void> {
   const log = createLogger(config.logLevel);
   let store;
   try {
-    store = config.redis ? await RedisStore.connect(config.redis) : new MemoryStore();
+    store = config.redis ? await RedisStore.connect(config.redis, log) : new MemoryStore();
   } catch (error) {
     console.error(`guest-idp cannot start: Redis does not answer at ${describeRedis(config)} (${(error as Error).cause ?? (error as Error).message}).`);
     process.exit(1);
   }
 
   const idp = createApp({ config, store, log });
-  const server: Server = idp.app.listen(config.port, config.host);
-  await once(server, 'listening');
+  const server = createServer();
+  stopOnSignals(server, {
+    graceMs: SHUTDOWN_GRACE_MS,
+    log,
+    async release() {
+      await idp.close();
+      await store.close();
+    },
+    exit: (code) => process.exit(code),
+  });
+  server.on('request', idp.app.callback());
+  try {
+    await listen(server, config.port, config.host);
+  } catch (error) {
+    console.error(`guest-idp cannot start: ${describeListenError(error as NodeJS.ErrnoException, config)}.`);
+    await idp.close();
+    await store.close();
+    process.exit(1);
+  }
   log.info({ baseUrl: config.baseUrl, production: config.production, store: store.kind }, 'guest-idp listening');
 
   if (!config.production) {
     const demo = await seedDemo(idp);
     printDevelopmentBanner(config, demo, developmentDefaultsInUse(config, process.env));
   }
+}
 
-  const stop = async (signal: string) => {
-    log.info({ signal }, 'shutting down');
-    const forced = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
-    forced.unref();
-    server.close();
-    server.closeIdleConnections();
-    await once(server, 'close');
-    await store.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
+function listen(server: Server, port: number, host: string | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+/** One line an operator can act on, instead of a stack trace. */
+function describeListenError(error: NodeJS.ErrnoException, config: Config): string {
+  const where = `${config.host ?? 'all interfaces'} port ${config.port}`;
+  switch (error.code) {
+    case 'EADDRINUSE':
+      return `${where} is already in use by another process (EADDRINUSE); stop it or set PORT`;
+    case 'EACCES':
+      return `not allowed to listen on ${where} (EACCES); ports below 1024 need privileges, set PORT`;
+    case 'EADDRNOTAVAIL':
+      return `HOST ${config.host} is not an address of this machine (EADDRNOTAVAIL)`;
+    default:
+      return `cannot listen on ${where} (${error.code ?? error.message})`;
+  }
 }
 
 function describeRedis(config: Config): string {
   if (!config.redis) return 'none';
-  return 'url' in config.redis ? new URL(config.redis.url).host : config.redis.clusterNodes.map((node) => `${node.host}:${node.port}`).join(',');
+  if ('url' in config.redis) return new URL(config.redis.url).host;
+  if ('sentinels' in config.redis) return `the sentinels ${addresses(config.redis.sentinels)} (primary ${config.redis.sentinelName})`;
+  return addresses(config.redis.clusterNodes);
+}
+
+function addresses(nodes: { host: string; port: number }[]): string {
+  return nodes.map((node) => `${node.host}:${node.port}`).join(',');
 }
 
 function printDevelopmentBanner(config: Config, demo: Awaited<ReturnType<typeof seedDemo>>, defaults: string[]): void {

@@ -13,10 +13,23 @@ import { requireRedisUrl, type RunningIdp, startIdp } from '../support/idp.ts';
 
 let outboxDir: string;
 let idp: RunningIdp;
+/** Mails the queue has finished writing to the outbox so far. */
+let mailsWritten = 0;
+let mailWritten: () => void = () => {};
+
+/** Mail goes out after the answer: resolves once `count` mails are in the outbox. */
+function outboxHolds(count: number): Promise<void> {
+  if (mailsWritten >= count) return Promise.resolve();
+  return new Promise((resolve) => { mailWritten = () => { if (mailsWritten >= count) resolve(); }; });
+}
 
 beforeAll(async () => {
   outboxDir = mkdtempSync(join(tmpdir(), 'guest-idp-outbox-'));
   idp = await startIdp({ store: 'memory', env: { OUTBOX_DIR: outboxDir } });
+  idp.mailQueue.on('done', () => {
+    mailsWritten += 1;
+    mailWritten();
+  });
   await seedDemo(idp);
 });
 
@@ -34,6 +47,8 @@ test('the demo relying party signs the demo guest in with a code read from /dev/
   const sendPage = await guest.follow(`${idp.baseUrl}/demo/sign-in`);
   expect(textOf(sendPage.html)).toContain('We’ll email a sign-in code to alex.wilber@fabrikam.example');
   await guest.submit(sendPage, '/send');
+  // The seeded invitation and the code.
+  await outboxHolds(2);
 
   const outbox = await guest.follow(`${idp.baseUrl}/dev/outbox`);
   expect(textOf(outbox.html)).toContain('Your Contoso sign-in code');

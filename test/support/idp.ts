@@ -17,7 +17,7 @@ export interface RunningIdp extends GuestIdp {
   server: Server;
   /** Calls the admin API with the deployment admin token (or the given one). */
   admin(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: any }>;
-  /** Stops the server, deletes everything this instance stored, closes the store. */
+  /** Stops the server and the mail worker, deletes everything this instance stored, closes the store. */
   close(): Promise<void>;
 }
 
@@ -49,6 +49,8 @@ export async function startIdp(options: StartOptions = {}): Promise<RunningIdp> 
     COOKIE_KEYS: 'test-cookie-key-0123456789abcdefghij',
     KEY_ENCRYPTION_KEY: 'test-key-encryption-key-0123456789abcdef',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    // Upstream test IdPs listen on loopback; the SSRF tests turn this off.
+    ALLOW_PRIVATE_UPSTREAMS: 'true',
     ...options.env,
   });
   const store = options.store === 'memory'
@@ -79,6 +81,7 @@ export async function startIdp(options: StartOptions = {}): Promise<RunningIdp> 
       server.closeAllConnections();
       server.close();
       await once(server, 'close');
+      await idp.close();
       if (!options.keepData) await store.deleteByPrefix(`${namespace}:`).catch(() => undefined);
       if (options.store === undefined || options.store === 'memory') await store.close();
     },

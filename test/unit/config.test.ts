@@ -23,11 +23,37 @@ describe('configuration', () => {
   });
 
   test('Redis Cluster nodes are a comma list of host:port', () => {
-    expect(loadConfig({ REDIS_CLUSTER_NODES: 'a:7000, b:7001' }).redis).toEqual({ clusterNodes: [{ host: 'a', port: 7000 }, { host: 'b', port: 7001 }] });
+    expect(loadConfig({ REDIS_CLUSTER_NODES: 'a:7000, b:7001' }).redis).toEqual({ clusterNodes: [{ host: 'a', port: 7000 }, { host: 'b', port: 7001 }], waitReplicas: 0 });
     expect(() => loadConfig({ REDIS_CLUSTER_NODES: 'a' })).toThrow(/REDIS_CLUSTER_NODES/);
+    expect(() => loadConfig({ REDIS_CLUSTER_NODES: 'a:7000', REDIS_WAIT_REPLICAS: '1' })).toThrow(/REDIS_WAIT_REPLICAS is not supported with REDIS_CLUSTER_NODES/);
+  });
+
+  test('Redis Sentinel: sentinels as host:port and the primary\'s name; durable writes wait for one replica by default', () => {
+    expect(loadConfig({ REDIS_SENTINELS: 's1:26379, s2:26380', REDIS_SENTINEL_NAME: 'guest-idp' }).redis).toEqual({
+      sentinels: [{ host: 's1', port: 26379 }, { host: 's2', port: 26380 }], sentinelName: 'guest-idp', waitReplicas: 1,
+    });
+    expect(loadConfig({ REDIS_SENTINELS: 's1:26379', REDIS_SENTINEL_NAME: 'guest-idp', REDIS_WAIT_REPLICAS: '2' }).redis).toMatchObject({ waitReplicas: 2 });
+    expect(loadConfig({ REDIS_URL: 'redis://cache:6379' }).redis).toEqual({ url: 'redis://cache:6379', waitReplicas: 0 });
+    expect(() => loadConfig({ REDIS_SENTINELS: 's1:26379' })).toThrow(/REDIS_SENTINEL_NAME must name the primary/);
+    expect(() => loadConfig({ REDIS_SENTINEL_NAME: 'guest-idp' })).toThrow(/REDIS_SENTINELS must be a comma list of host:port/);
+    expect(() => loadConfig({ REDIS_SENTINELS: 's1', REDIS_SENTINEL_NAME: 'guest-idp' })).toThrow(/REDIS_SENTINELS must be a comma list/);
+    expect(() => loadConfig({ REDIS_SENTINELS: 's1:26379', REDIS_SENTINEL_NAME: 'x', REDIS_URL: 'redis://cache:6379' })).toThrow(/cannot be combined/);
+    expect(() => loadConfig({ REDIS_URL: 'redis://cache:6379', REDIS_WAIT_REPLICAS: 'all' })).toThrow(/REDIS_WAIT_REPLICAS must be a whole number/);
+  });
+
+  test('ALLOW_PRIVATE_UPSTREAMS: on in development, off in production unless set', () => {
+    const production = { NODE_ENV: 'production', REDIS_URL: 'redis://cache:6379', SMTP_URL: 'smtp://mail:25', ADMIN_TOKEN: 'a'.repeat(32), COOKIE_KEYS: 'k', KEY_ENCRYPTION_KEY: 'kek' };
+    expect(loadConfig(production).allowPrivateUpstreams).toBe(false);
+    expect(loadConfig({ ...production, ALLOW_PRIVATE_UPSTREAMS: 'true' }).allowPrivateUpstreams).toBe(true);
+    expect(loadConfig({}).allowPrivateUpstreams).toBe(true);
+    expect(loadConfig({ ALLOW_PRIVATE_UPSTREAMS: 'false' }).allowPrivateUpstreams).toBe(false);
+    expect(developmentDefaultsInUse(loadConfig({}), {})).toEqual(expect.arrayContaining([expect.stringContaining('ALLOW_PRIVATE_UPSTREAMS=false')]));
+    expect(developmentDefaultsInUse(loadConfig({ ALLOW_PRIVATE_UPSTREAMS: 'false' }), {}).join()).not.toContain('ALLOW_PRIVATE_UPSTREAMS');
   });
 
   test.each([
+    [{ ALLOW_PRIVATE_UPSTREAMS: 'yes' }, /ALLOW_PRIVATE_UPSTREAMS must be true or false/],
+    [{ ALLOW_PRIVATE_UPSTREAMS: '1' }, /ALLOW_PRIVATE_UPSTREAMS must be true or false/],
     [{ PORT: 'eighty' }, /PORT must be a whole number/],
     [{ BASE_URL: 'https://example.com/idp' }, /BASE_URL must be an http\(s\) origin/],
     [{ BASE_URL: 'ftp://example.com' }, /BASE_URL/],
