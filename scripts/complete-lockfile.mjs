@@ -9,6 +9,9 @@ const lockPath = new URL('../package-lock.json', import.meta.url);
 const lock = JSON.parse(readFileSync(lockPath, 'utf8'));
 const packages = lock.packages;
 
+/** `…binding-linux-x64-gnu` (napi-rs) or `@scope/pkg-darwin-arm64` (msgpackr-extract and the like). */
+const PLATFORM_PACKAGE = /(?:binding-|-)(darwin|linux|win32|freebsd|android|openbsd|sunos|aix)-(x64|arm64|arm|ia32|loong64|ppc64|riscv64|s390x)(?:-(\w+))?$/;
+
 const platformOf = (name) => {
   const suffix = name.replace(/^.*?binding-/, '');
   const [os, cpuPart, abi] = suffix.split('-');
@@ -17,12 +20,18 @@ const platformOf = (name) => {
   return { os, cpu, libc };
 };
 
+const platformOfSuffix = (name) => {
+  // These name no libc, and npm writes none for them.
+  const [, os, cpu] = PLATFORM_PACKAGE.exec(name);
+  return { os, cpu, libc: undefined };
+};
+
 let added = 0;
 for (const entry of Object.values(packages)) {
   for (const [dependency, version] of Object.entries(entry.optionalDependencies ?? {})) {
     const location = `node_modules/${dependency}`;
-    if (packages[location] || !/binding-/.test(dependency)) continue;
-    const { os, cpu, libc } = platformOf(dependency);
+    if (packages[location] || !PLATFORM_PACKAGE.test(dependency)) continue;
+    const { os, cpu, libc } = /binding-/.test(dependency) ? platformOf(dependency) : platformOfSuffix(dependency);
     if (!os || !cpu) continue;
     packages[location] = {
       version,
