@@ -10,4 +10,6 @@ export default {
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testTimeout: 30000,
+  // The attack and fault table (docs/attacks-and-faults.md, README) is written from the tests' own findings.
+  reporters: ['default', '<rootDir>/test/support/findings-reporter.js'],
 };
