@@ -72,6 +72,9 @@ export const MAX_EMAIL_ADDRESS_LENGTH = 254;
 /** Largest sign-in form body. */
 export const FORM_BODY_LIMIT = '16kb';
 
+/** Largest pushed authorization request body read before oidc-provider (its own limit, selective_body.js). */
+export const PUSHED_REQUEST_BODY_LIMIT = 56 * 1024;
+
 /** Token lifetimes handed to oidc-provider. */
 export const TOKEN_TTL = {
   AccessToken: 60 * 60,

@@ -1,4 +1,9 @@
-import type { KoaContextWithOIDC, Provider } from 'oidc-provider';
+import { IncomingMessage } from 'node:http';
+import { parse as parseForm, stringify as stringifyForm } from 'node:querystring';
+
+import { errors, type KoaContextWithOIDC, type Provider } from 'oidc-provider';
+
+import { PUSHED_REQUEST_BODY_LIMIT } from '../limits.ts';
 
 /**
  * Refresh tokens without `prompt=consent`, as Entra, Okta and Auth0 issue them.
@@ -9,18 +14,20 @@ import type { KoaContextWithOIDC, Provider } from 'oidc-provider';
  * consent is implied (loadExistingGrant in provider-configuration.ts, and the interaction grants
  * an explicit consent prompt at once, without a page). oidc-provider knows nothing of that
  * condition: without `consent` in `prompt` it drops `offline_access` from the request before any
- * configurable hook sees it (checkScope in lib/actions/authorization/scopes.js), and its
- * `issueRefreshToken` then has nothing to go on. So the condition is stated in oidc-provider's own
- * terms, before it reads the request: an authorization request of a client allowed the
- * refresh_token grant that asks for `offline_access` counts as one with `consent` in `prompt`.
- * Everything after (keeping the scope, the consent prompt, the refresh token, its lifetime) is
- * oidc-provider's own behaviour, the same as when the app sends `prompt=consent` itself.
+ * configurable hook sees it (checkScope in lib/actions/authorization/scopes.js; a pushed request
+ * is stored that way too), and its `issueRefreshToken` then has nothing to go on. So the
+ * condition is stated in oidc-provider's own terms, before it reads the request: an authorization
+ * request (GET, or pushed, RFC 9126) that asks for `offline_access` counts as one with `consent`
+ * in `prompt`. Everything after (the consent prompt, keeping the scope, the refresh token only for
+ * a client allowed the refresh_token grant, its lifetime) is oidc-provider's own behaviour, the
+ * same as when the app sends `prompt=consent` itself.
  *
  * `prompt=none` is left alone: it may not be combined, so a silent request keeps OpenID Connect's
  * rule (no `offline_access` without a consent prompt).
  */
 
 const OFFLINE_ACCESS = 'offline_access';
+const FORM = 'application/x-www-form-urlencoded';
 
 /**
  * The `prompt` an authorization request is handled with: the app's own with `consent` added when
@@ -35,13 +42,19 @@ export function promptWithImpliedConsent(scope: unknown, prompt: unknown): strin
   return [...prompts, 'consent'].join(' ');
 }
 
-/** `provider.use` middleware: applies promptWithImpliedConsent to the authorization endpoint's query. */
+/**
+ * `provider.use` middleware: applies promptWithImpliedConsent to the authorization endpoint's
+ * query and to the body of a pushed authorization request.
+ */
 export function impliedOfflineConsent(provider: Provider) {
   const authorizationPath = provider.pathFor('authorization', { mountPath: '' });
+  const pushedRequestPath = provider.pathFor('pushed_authorization_request', { mountPath: '' });
   return async (ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> => {
     if (ctx.method === 'GET' && ctx.path === authorizationPath) {
       const prompt = promptWithImpliedConsent(ctx.query.scope, ctx.query.prompt);
-      if (prompt && await allowsRefreshTokens(provider, ctx.query.client_id)) rewriteQuery(ctx, { ...ctx.query, prompt });
+      if (prompt) rewriteQuery(ctx, { ...ctx.query, prompt });
+    } else if (ctx.method === 'POST' && ctx.path === pushedRequestPath) {
+      await readPushedRequest(ctx);
     }
     await next();
   };
@@ -60,9 +73,45 @@ function rewriteQuery(ctx: KoaContextWithOIDC, query: Record<string, string | st
   req.originalUrl = `${mountPath}${ctx.url}`;
 }
 
-/** Whether the client may use refresh tokens; an unknown or unusable client is oidc-provider's to refuse. */
-async function allowsRefreshTokens(provider: Provider, clientId: unknown): Promise<boolean> {
-  if (typeof clientId !== 'string') return false;
-  const client = await provider.Client.find(clientId).catch(() => undefined);
-  return client?.grantTypeAllowed('refresh_token') ?? false;
+/**
+ * A pushed request's parameters are its form body, which oidc-provider reads from the request
+ * stream itself. So the form is read here, as oidc-provider would read it, and oidc-provider is
+ * given the same request with the prompt set (its fallback for a body parsed upstream would do
+ * too, but writes a plain-text notice to stderr, and logs here are JSON lines). Anything this does
+ * not read as oidc-provider does (another content type, no or a too large Content-Length) is left
+ * to oidc-provider, untouched.
+ */
+async function readPushedRequest(ctx: KoaContextWithOIDC): Promise<void> {
+  const length = ctx.request.length;
+  if (!ctx.is(FORM) || length === undefined || length > PUSHED_REQUEST_BODY_LIMIT) return;
+  // Node's HTTP parser ends the body at Content-Length.
+  const chunks: Buffer[] = [];
+  try {
+    for await (const chunk of ctx.req) chunks.push(chunk as Buffer);
+  } catch (cause) {
+    // The client went away mid-body: oidc-provider's own answer to that (a 4xx, nothing logged).
+    throw new errors.InvalidRequest('failed to parse the request body', undefined, { cause });
+  }
+  const body = Buffer.concat(chunks);
+  const form = parseForm(body.toString('utf8'));
+  const prompt = promptWithImpliedConsent(form.scope, form.prompt);
+  const replay = withBody(ctx.req, prompt ? Buffer.from(stringifyForm({ ...form, prompt })) : body);
+  ctx.req = replay;
+  ctx.request.req = replay;
+  ctx.response.req = replay;
+}
+
+/** The same request (socket, method, URL, headers) with `body` to read. */
+function withBody(req: IncomingMessage & { originalUrl?: string }, body: Buffer): IncomingMessage {
+  const replay = new IncomingMessage(req.socket) as IncomingMessage & { originalUrl?: string };
+  replay.method = req.method;
+  replay.url = req.url;
+  replay.originalUrl = req.originalUrl;
+  replay.httpVersion = req.httpVersion;
+  replay.headers = { ...req.headers, 'content-length': String(body.length) };
+  replay.push(body);
+  replay.push(null);
+  // Complete, as the HTTP parser marks a request it read whole; an incomplete one that ends would take the socket down with it.
+  replay.complete = true;
+  return replay;
 }

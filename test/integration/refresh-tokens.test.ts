@@ -4,7 +4,7 @@ import { GuestAgent } from '../support/guest-agent.ts';
 import { type RunningIdp, startIdp } from '../support/idp.ts';
 import { RelyingParty } from '../support/relying-party.ts';
 import { inviteGuest, type SignInFixture, signInWithCode, tenantWithApp } from '../support/sign-in.ts';
-import { type SmtpListener, startSmtpListener } from '../support/smtp.ts';
+import { codeIn, type SmtpListener, startSmtpListener } from '../support/smtp.ts';
 
 /**
  * Refresh tokens as Entra, Okta and Auth0 issue them: an app allowed the refresh_token grant that
@@ -66,6 +66,21 @@ test('a guest already signed in gets a refresh token too when the app asks for o
   const tokens = await rp.redeemCallback(callback.location!);
   expect(tokens.refresh_token).toEqual(expect.any(String));
   expect((await oidc.refreshTokenGrant(rp.config, tokens.refresh_token!)).access_token).toEqual(expect.any(String));
+});
+
+test('a pushed authorization request (PAR) asking for offline_access gets a refresh token too', async () => {
+  const email = 'pushed@partner.example';
+  await inviteGuest(idp, 'fabrikam', email);
+  const guest = new GuestAgent();
+  const rp = await RelyingParty.discover(fabrikam.issuer, fabrikam.app, fabrikam.redirectUri);
+  const pushed = await rp.pushedAuthorizationUrl({ scope: 'openid email offline_access', login_hint: email });
+  expect(new URL(pushed).searchParams.get('scope')).toBeNull();
+  const sendPage = await guest.follow(pushed, rp.isCallback);
+  const entering = await guest.submit(sendPage, '/send');
+  const callback = await guest.submit(entering, '/verify', { code: codeIn(await smtp.nextMessageTo(email)) }, rp.isCallback);
+  expect(rp.isCallback(callback.location ?? '')).toBe(true);
+  const tokens = await rp.redeemCallback(callback.location!);
+  expect(tokens.refresh_token).toEqual(expect.any(String));
 });
 
 test('prompt=consent with offline_access still works as before', async () => {

@@ -34,6 +34,19 @@ export class RelyingParty {
     }).href;
   }
 
+  /** The same request pushed first (RFC 9126 PAR): the browser's URL carries only the request_uri. */
+  async pushedAuthorizationUrl(extra: Record<string, string> = {}): Promise<string> {
+    return (await oidc.buildAuthorizationUrlWithPAR(this.config, {
+      redirect_uri: this.redirectUri,
+      scope: 'openid email profile',
+      code_challenge: await oidc.calculatePKCECodeChallenge(this.#verifier),
+      code_challenge_method: 'S256',
+      state: this.state,
+      nonce: this.nonce,
+      ...extra,
+    })).href;
+  }
+
   /** Exchanges the code in the URL the browser was sent back to. */
   redeemCallback(callbackUrl: string) {
     return oidc.authorizationCodeGrant(this.config, new URL(callbackUrl), {
