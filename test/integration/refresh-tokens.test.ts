@@ -83,6 +83,20 @@ test('a pushed authorization request (PAR) asking for offline_access gets a refr
   expect(tokens.refresh_token).toEqual(expect.any(String));
 });
 
+test('offline access outlives signing out of the browser session, as with Entra', async () => {
+  const email = 'signs-out@partner.example';
+  await inviteGuest(idp, 'fabrikam', email);
+  const guest = new GuestAgent();
+  const { rp, tokens } = await signInWithCode(guest, fabrikam, email, smtp, { scope: 'openid offline_access' });
+  const signOut = await guest.follow(oidc.buildEndSessionUrl(rp.config, { id_token_hint: tokens.id_token! }).href);
+  const signedOut = await guest.submit(signOut, '/confirm', { logout: 'yes' });
+  expect(signedOut.status).toBe(200);
+  // The browser session is gone: the next authorization asks for a code again.
+  const again = await guest.follow(await rp.authorizationUrl(), rp.isCallback);
+  expect(rp.isCallback(again.location ?? '')).toBe(false);
+  expect((await oidc.refreshTokenGrant(rp.config, tokens.refresh_token!)).access_token).toEqual(expect.any(String));
+});
+
 test('prompt=consent with offline_access still works as before', async () => {
   const email = 'consenting@partner.example';
   await inviteGuest(idp, 'fabrikam', email);
