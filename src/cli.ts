@@ -21,7 +21,7 @@ type User = Row & { id: string; mail: string };
 type List<T> = { value: T[]; '@odata.nextLink'?: string };
 
 const TENANT_FIELDS = ['id', 'displayName', 'verifiedDomains', 'issuer', 'createdDateTime'];
-const CLIENT_FIELDS = ['client_id', 'client_name', 'token_endpoint_auth_method', 'grant_types', 'redirect_uris', 'roles'];
+const CLIENT_FIELDS = ['client_id', 'client_name', 'application_type', 'token_endpoint_auth_method', 'grant_types', 'redirect_uris', 'roles'];
 const USER_COLUMNS = ['id', 'mail', 'displayName', 'userType', 'externalUserState', 'source', 'lastSignInDateTime'];
 const USER_FIELDS = [...USER_COLUMNS, 'externalUserStateChangeDateTime', 'createdDateTime'];
 
@@ -115,12 +115,14 @@ function buildProgram(io: CliIo): Command {
     .requiredOption('--name <name>', 'client name')
     .option('--redirect-uri <uri...>', 'redirect URI(s) of a code-flow app')
     .option('--public', 'a public app (PKCE, no secret)')
+    .option('--native', 'a native or command-line app (RFC 8252): public, with http://127.0.0.1/… (any port) or com.example.app:/… redirect URIs')
     .option('--service', 'a service that uses client credentials instead of signing users in')
     .option('--admin', 'with --service: may administer this tenant')
-    .action(async (tenant: string, options: { name: string; redirectUri?: string[]; public?: boolean; service?: boolean; admin?: boolean }, command: Command) => {
+    .action(async (tenant: string, options: { name: string; redirectUri?: string[]; public?: boolean; native?: boolean; service?: boolean; admin?: boolean }, command: Command) => {
       const { api, output } = context(command);
       const created = await api.post<Client>(`${tenantPath(tenant)}/clients`, {
         client_name: options.name,
+        ...(options.native ? { application_type: 'native' } : {}),
         ...(options.redirectUri ? { redirect_uris: options.redirectUri } : {}),
         ...(options.public ? { token_endpoint_auth_method: 'none' } : {}),
         ...(options.service ? { grant_types: ['client_credentials'] } : {}),

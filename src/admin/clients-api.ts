@@ -64,6 +64,7 @@ function newClientMetadata(body: CreateClientBody): ClientMetadata {
   return {
     client_id: randomUUID(),
     client_name: body.client_name,
+    application_type: body.application_type,
     redirect_uris: body.redirect_uris,
     post_logout_redirect_uris: body.post_logout_redirect_uris,
     grant_types: [...new Set(body.grant_types)],

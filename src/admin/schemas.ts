@@ -4,6 +4,7 @@ import { disguisingCharacterIn, disguisingCharacterMessage } from '../display-na
 import { isEmailAddress, normalizeEmail } from '../guests/user.ts';
 import { CLIENT_ROLES } from '../tenants/provider-configuration.ts';
 import { isValidDomain, isValidTenantId } from '../tenants/tenant.ts';
+import { APPLICATION_TYPES, redirectUriProblem } from './redirect-uris.ts';
 
 /**
  * The admin API's request bodies. Objects are strict: an unknown field is a 400, so a typo never
@@ -44,30 +45,32 @@ export const updateTenantBody = z.strictObject({
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
-/** https anywhere; http only on loopback (native and development apps); never a fragment. */
-export function isAcceptableRedirectUri(value: string): boolean {
-  const url = URL.parse(value);
-  if (!url || url.hash || url.username || url.password) return false;
-  if (url.protocol === 'https:') return true;
-  return url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname);
-}
-
-const redirectUri = z.string().max(2048).refine(isAcceptableRedirectUri, {
-  message: 'must be an https URL (http only for localhost) without a fragment',
-});
+/** Checked with the client's application_type (redirect-uris.ts), once the whole body is read. */
+const redirectUri = z.string().max(2048);
 
 export const GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials'] as const;
 export const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'none'] as const;
 
 export const createClientBody = z.strictObject({
   client_name: displayName,
+  application_type: z.enum(APPLICATION_TYPES).default('web'),
   redirect_uris: z.array(redirectUri).max(20).default([]),
   post_logout_redirect_uris: z.array(redirectUri).max(20).default([]),
   grant_types: z.array(z.enum(GRANT_TYPES)).min(1).default(['authorization_code', 'refresh_token']),
-  token_endpoint_auth_method: z.enum(CLIENT_AUTH_METHODS).default('client_secret_basic'),
+  // Default: a native app is public (RFC 8252 8.5: a secret in an installed app is no secret), a web app confidential.
+  token_endpoint_auth_method: z.enum(CLIENT_AUTH_METHODS).optional(),
   id_token_signed_response_alg: z.enum(['RS256', 'ES256']).optional(),
   roles: z.array(z.enum(CLIENT_ROLES)).default([]),
-}).superRefine((client, issues) => {
+}).transform((client) => ({
+  ...client,
+  token_endpoint_auth_method: client.token_endpoint_auth_method ?? (client.application_type === 'native' ? 'none' as const : 'client_secret_basic' as const),
+})).superRefine((client, issues) => {
+  for (const field of ['redirect_uris', 'post_logout_redirect_uris'] as const) {
+    client[field].forEach((uri, index) => {
+      const problem = redirectUriProblem(uri, client.application_type);
+      if (problem) issues.addIssue({ code: 'custom', path: [field, index], message: problem });
+    });
+  }
   const grants = new Set(client.grant_types);
   if (grants.has('authorization_code') && client.redirect_uris.length === 0) {
     issues.addIssue({ code: 'custom', path: ['redirect_uris'], message: 'at least one is needed for the authorization_code grant' });

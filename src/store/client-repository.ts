@@ -11,6 +11,11 @@ import type { SecretBox } from './secret-box.ts';
 export type RegisteredClient = {
   client_id: string;
   client_name: string;
+  /**
+   * `native` (RFC 8252): loopback redirect URIs match any port, private-use schemes are allowed.
+   * Absent on clients registered before it existed; oidc-provider's default is `web`.
+   */
+  application_type?: 'web' | 'native';
   redirect_uris: string[];
   post_logout_redirect_uris: string[];
   grant_types: string[];

@@ -152,8 +152,8 @@ export function providerConfiguration(tenant: Tenant, jwks: JWK[], dependencies:
     responseTypes: ['code', 'none'],
     // The methods the admin API registers clients with; discovery advertises exactly these.
     clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
-    // Public clients (no secret) must use PKCE; oidc-provider 9 only accepts S256.
-    pkce: { required: (_ctx, client) => client.clientAuthMethod === 'none' },
+    // Public clients (no secret) and native apps (RFC 8252 8.1) must use PKCE; oidc-provider 9 only accepts S256.
+    pkce: { required: (_ctx, client) => client.clientAuthMethod === 'none' || client.applicationType === 'native' },
 
     // Consent is implied: a tenant's own clients get what they ask for, as in a B2B tenant where the
     // administrator registered the app. The grant is widened to the requested scopes each time.
@@ -212,7 +212,8 @@ export function providerConfiguration(tenant: Tenant, jwks: JWK[], dependencies:
       url: (_ctx, interaction) => `${issuer}/interaction/${interaction.uid}`,
     },
 
-    clientBasedCORS: (_ctx, origin, client) => client.redirectUris?.some((uri) => URL.parse(uri)?.origin === origin) ?? false,
+    // A private-use scheme's origin is opaque ("null", as sandboxed frames send): never a match.
+    clientBasedCORS: (_ctx, origin, client) => origin !== 'null' && (client.redirectUris?.some((uri) => URL.parse(uri)?.origin === origin) ?? false),
 
     // oidc-provider's errors get our error page (strict CSP; the request id shown for the guest to quote).
     async renderError(ctx: KoaContextWithOIDC, out, error) {

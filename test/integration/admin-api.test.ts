@@ -175,7 +175,30 @@ describe('clients', () => {
     expect(created.body.client_secret).toBeUndefined();
   });
 
+  test('a native app (RFC 8252) registers loopback, private-use scheme and claimed https redirect URIs, and is public by default', async () => {
+    const redirectUris = ['http://127.0.0.1/callback', 'http://[::1]:8400/callback', 'com.example.app:/oauth2redirect', 'com.example.app://callback', 'https://app.example.com/oauth2redirect'];
+    const created = await idp.admin('POST', '/admin/tenants/northwind/clients', {
+      client_name: 'Northwind desktop', application_type: 'native', redirect_uris: redirectUris, post_logout_redirect_uris: ['http://127.0.0.1/signed-out', 'com.example.app:/signed-out'],
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ application_type: 'native', redirect_uris: redirectUris, token_endpoint_auth_method: 'none' });
+    expect(created.body.client_secret).toBeUndefined();
+    // A web app is web unless it says otherwise, and confidential.
+    const webApp = await idp.admin('POST', '/admin/tenants/northwind/clients', { client_name: 'Northwind web', redirect_uris: ['https://northwind.example/cb'] });
+    expect(webApp.body).toMatchObject({ application_type: 'web', token_endpoint_auth_method: 'client_secret_basic' });
+  });
+
   test.each([
+    ['localhost for a native app', { client_name: 'x', application_type: 'native', redirect_uris: ['http://localhost/callback'] }, /^Invalid request body: redirect_uris\.0: must not use localhost for a native app \(RFC 8252 8\.3.*register http:\/\/127\.0\.0\.1\/… or http:\/\/\[::1\]\/…, which match any port\.$/],
+    ['localhost as a native post-logout redirect', { client_name: 'x', application_type: 'native', redirect_uris: ['http://127.0.0.1/cb'], post_logout_redirect_uris: ['http://localhost:8080/'] }, /post_logout_redirect_uris\.0: must not use localhost/],
+    ['a native private-use scheme without a dot', { client_name: 'x', application_type: 'native', redirect_uris: ['myapp:/callback'] }, /redirect_uris\.0: a private-use URI scheme must be a domain name in reverse order, such as com\.example\.app:\/callback/],
+    ['a native javascript: redirect', { client_name: 'x', application_type: 'native', redirect_uris: ['javascript:alert(1)'] }, /redirect_uris\.0: a private-use URI scheme must be/],
+    ['a native data: redirect', { client_name: 'x', application_type: 'native', redirect_uris: ['https://ok.example/cb', 'data:text/html,hi'] }, /redirect_uris\.1: a private-use URI scheme must be/],
+    ['a native http redirect off loopback', { client_name: 'x', application_type: 'native', redirect_uris: ['http://evil.example/callback'] }, /redirect_uris\.0: http is only for loopback redirects of a native app/],
+    ['a native https redirect on loopback', { client_name: 'x', application_type: 'native', redirect_uris: ['https://127.0.0.1/callback'] }, /redirect_uris\.0: must not be https on a loopback address/],
+    ['a native redirect with a fragment', { client_name: 'x', application_type: 'native', redirect_uris: ['com.example.app:/cb#x'] }, /redirect_uris\.0: must not have a fragment/],
+    ['a private-use scheme for a web app', { client_name: 'x', redirect_uris: ['com.example.app:/callback'] }, /redirect_uris\.0: must be an https URL.*needs application_type "native"/],
+    ['an unknown application_type', { client_name: 'x', application_type: 'desktop', redirect_uris: ['https://a.example/cb'] }, /application_type/],
     ['no redirect_uris for a code-flow app', { client_name: 'x' }, /redirect_uris/],
     ['an http redirect_uri off localhost', { client_name: 'x', redirect_uris: ['http://app.example/cb'] }, /redirect_uris\.0/],
     ['a javascript: redirect_uri', { client_name: 'x', redirect_uris: ['javascript:alert(1)'] }, /redirect_uris\.0/],

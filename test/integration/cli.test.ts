@@ -58,6 +58,14 @@ test('the whole guest lifecycle from the CLI, each step visible in the users lis
   expect(app.client_secret).toEqual(expect.any(String));
   const listedClients = await cli(['clients', 'list', 'woodgrove']);
   expect(listedClients.stdout).toContain('Loans portal');
+  const native = await cli(['clients', 'create', 'woodgrove', '--name', 'Loans CLI', '--native', '--redirect-uri', 'http://127.0.0.1/callback', 'com.woodgrove.loans:/callback']);
+  expect(native.code).toBe(0);
+  expect(native.stdout).toMatch(/^application_type:\s+native$/m);
+  expect(native.stdout).toMatch(/^token_endpoint_auth_method:\s+none$/m);
+  expect(native.stdout).not.toContain('The secret is shown only now');
+  const localhost = await cli(['clients', 'create', 'woodgrove', '--name', 'Loans CLI', '--native', '--redirect-uri', 'http://localhost/callback']);
+  expect(localhost.code).toBe(4);
+  expect(localhost.stderr).toMatch(/must not use localhost for a native app/);
 
   const invitation = await json(['invite', 'woodgrove', 'Ana.Silva@Partner.example', '--redirect', 'https://loans.woodgrove.example/', '--name', 'Ana Silva', '--send']);
   expect(invitation).toMatchObject({ status: 'PendingAcceptance', invitedUserEmailAddress: 'ana.silva@partner.example' });
