@@ -106,9 +106,10 @@ export function interactionRoutes(deps: InteractionDependencies): Router<TenantS
   }
 
   /**
-   * Consent is implied for a tenant's own apps (loadExistingGrant grants what they ask). An app
-   * can still ask for the consent prompt itself (prompt=consent, as OpenID Connect requires for
-   * offline_access): it is granted at once, without a page.
+   * Consent is implied for a tenant's own apps (loadExistingGrant grants what they ask). The
+   * consent prompt still comes up when an app asks for it (prompt=consent), when it asks for
+   * offline_access (implied-offline-consent.ts), and on every authorization of a native app
+   * (oidc-provider's rule): it is granted at once, without a page.
    */
   async function grantImpliedConsent(ctx: RouterContext, details: Details): Promise<void> {
     const { provider } = ctx.state.tenantProvider;
