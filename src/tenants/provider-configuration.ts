@@ -184,10 +184,10 @@ export function providerConfiguration(tenant: Tenant, jwks: JWK[], dependencies:
     // Discovery's claims_supported is made from this list, so it names only claims that are issued
     // (test/integration/claims-supported.test.ts holds it to that).
     claims: {
-      // Claims of the session itself. `sid` is in ID tokens of clients registered with
-      // backchannel_logout_session_required (oidc-provider adds it for them). oidc-provider's
-      // default `acr` is left out: no sign-in sets one yet; whatever starts to (a second factor)
-      // must list `acr: null` here again, or oidc-provider drops it from ID tokens.
+      // oidc-provider's defaults for claims of the session itself. `acr` is advertised only once
+      // acrValues names some (oidc-provider drops it while that list is empty, as here); `sid` is
+      // in ID tokens of clients registered with backchannel_logout_session_required.
+      acr: null,
       sid: null,
       iss: null,
       // ...and with the openid scope, always: how and when the guest signed in (amr is ["otp"]
