@@ -238,6 +238,31 @@ describe('with private addresses allowed (development and tests)', () => {
       expect(await stillSignedIn(second, travel)).toBe(false);
     });
 
+    test('on “Stay signed in” only the app that asked is told, and the guest stays signed in to the others', async () => {
+      const other = await startLogoutListener();
+      try {
+        const asking = await registerApp(idp.admin, issuer, 'asking', { backchannel_logout_uri: listener.url });
+        const staying = await registerApp(idp.admin, issuer, 'staying', { backchannel_logout_uri: other.url });
+        const guest = new GuestAgent();
+        const atStaying = await signInWithCode(guest, staying, 'lee@fabrikam.example', smtp);
+        const askingRp = await RelyingParty.discover(asking.issuer, asking.app, asking.redirectUri);
+        const back = await guest.follow(await askingRp.authorizationUrl(), askingRp.isCallback);
+        const askingTokens = await askingRp.redeemCallback(back.location!);
+
+        const confirmation = await guest.follow(oidc.buildEndSessionUrl(askingRp.config, { id_token_hint: askingTokens.id_token! }).href);
+        await guest.submit(confirmation, '/session/end/confirm');
+
+        expect(listener.posts).toHaveLength(1);
+        const jwks = createRemoteJWKSet(new URL(askingRp.config.serverMetadata().jwks_uri!));
+        const { payload } = await jwtVerify(listener.posts[0]!.form.get('logout_token')!, jwks, { issuer, audience: asking.app.client_id, typ: 'logout+jwt' });
+        expect(payload.sub).toBe(atStaying.tokens.claims()!.sub);
+        expect(other.connections).toBe(0);
+        expect(await stillSignedIn(guest, staying)).toBe(true);
+      } finally {
+        await other.close();
+      }
+    });
+
     test('an app that cannot be reached does not stop the guest’s sign-out', async () => {
       const closedPort = await freePort();
       const down = await registerApp(idp.admin, issuer, 'down', { backchannel_logout_uri: `http://127.0.0.1:${closedPort}/logout` });
