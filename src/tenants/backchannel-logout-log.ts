@@ -15,12 +15,17 @@ export function logBackchannelLogout(provider: Provider, tenant: Tenant, log: Lo
   provider.on('backchannel.success', (ctx: KoaContextWithOIDC, client: { clientId: string }) => {
     log.info({ requestId: requestIdOf(ctx), tenant: tenant.id, clientId: client.clientId }, 'back-channel logout delivered');
   });
-  provider.on('backchannel.error', (ctx: KoaContextWithOIDC, error: unknown, client: { clientId: string }) => {
-    log.warn(
-      { requestId: requestIdOf(ctx), tenant: tenant.id, clientId: client.clientId, failure: describeOutboundFailure(error) },
-      'back-channel logout not delivered',
-    );
+  provider.on('backchannel.error', (ctx: KoaContextWithOIDC, error: unknown, client: { clientId: string; backchannelLogoutUri?: string }) => {
+    const failure = describeOutboundFailure(error);
+    // oidc-provider's message for a wrong status quotes the whole URI; its query may hold a key.
+    if (client.backchannelLogoutUri) failure.detail = failure.detail.replaceAll(client.backchannelLogoutUri, withoutQuery(client.backchannelLogoutUri));
+    log.warn({ requestId: requestIdOf(ctx), tenant: tenant.id, clientId: client.clientId, failure }, 'back-channel logout not delivered');
   });
+}
+
+function withoutQuery(uri: string): string {
+  const url = URL.parse(uri);
+  return url ? `${url.origin}${url.pathname}` : '[uri]';
 }
 
 /** Our app set X-Request-Id on the response before oidc-provider ran. */
