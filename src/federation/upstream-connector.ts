@@ -5,9 +5,9 @@ import * as oidc from 'openid-client';
 import type { Logger } from 'pino';
 
 import { plainNameOrUndefined } from '../display-names.ts';
-import { describeOutboundFailure, isNoAnswer } from '../outbound/outbound-failure.ts';
 import type { OutboundHttp } from '../outbound/outbound-http.ts';
 import type { UpstreamClient } from './upstream.ts';
+import { classifyUpstreamFailure, describeUpstreamFailure, UpstreamError } from './upstream-failure.ts';
 
 /** What an upstream sign-in tells us about the guest, from a verified ID token. */
 export interface UpstreamSignIn {
@@ -19,22 +19,10 @@ export interface UpstreamSignIn {
   amr: string[] | undefined;
 }
 
-/**
- * Why an upstream leg failed:
- * - unreachable: discovery, JWKS or token endpoint did not answer (or is at an address the
- *   server does not call for tenants);
- * - refused: the provider answered with an OAuth error (the guest cancelled, access denied…);
- * - invalidResponse: what came back did not verify (signature, issuer, nonce, state, PKCE).
- */
-export class UpstreamError extends Error {
-  readonly kind: 'unreachable' | 'refused' | 'invalidResponse';
-  readonly oauthError: string | undefined;
-
-  constructor(kind: UpstreamError['kind'], message: string, oauthError?: string, cause?: unknown) {
-    super(message, { cause });
-    this.kind = kind;
-    this.oauthError = oauthError;
-  }
+/** Whom a leg runs for: what its log line names besides the provider. */
+export interface UpstreamLeg {
+  tenant: string;
+  requestId: string | undefined;
 }
 
 /** How long discovered metadata is reused; the provider's keys are refetched by openid-client as they rotate. */
@@ -58,7 +46,7 @@ export class UpstreamConnector {
     this.#log = log;
   }
 
-  /** Discovers the provider; throws UpstreamError('unreachable') when it cannot. */
+  /** Discovers the provider; throws UpstreamError (unreachable, discoveryFailed) when it cannot. */
   async configuration(client: UpstreamClient): Promise<oidc.Configuration> {
     const key = `${client.issuer}\n${client.clientId}\n${createHash('sha256').update(client.clientSecret ?? '').digest('base64url')}`;
     let configuration = this.#configurations.get(key);
@@ -84,13 +72,13 @@ export class UpstreamConnector {
     try {
       return await configuration;
     } catch (error) {
-      throw new UpstreamError('unreachable', `${client.issuer} could not be discovered`, undefined, error);
+      throw classifyUpstreamFailure(client.issuer, 'discovery', error);
     }
   }
 
-  /** The guest's way to the provider; a failure is logged (the guest's page stays generic). */
-  async authorizationUrl(client: UpstreamClient, request: { redirectUri: string; state: string; nonce: string; codeVerifier: string; loginHint: string; requestId?: string }): Promise<string> {
-    const configuration = await this.#logged(this.configuration(client), request.requestId);
+  /** The guest's way to the provider; a failure is logged (the guest's page names no cause). */
+  async authorizationUrl(client: UpstreamClient, request: { redirectUri: string; state: string; nonce: string; codeVerifier: string; loginHint: string }, leg: UpstreamLeg): Promise<string> {
+    const configuration = await this.#logged(client, leg, this.configuration(client));
     return oidc.buildAuthorizationUrl(configuration, {
       redirect_uri: request.redirectUri,
       scope: 'openid email profile',
@@ -103,8 +91,8 @@ export class UpstreamConnector {
   }
 
   /** Redeems the code of the callback URL and verifies the ID token; throws (and logs) UpstreamError. */
-  async exchange(client: UpstreamClient, callbackUrl: URL, checks: { state: string; nonce: string; codeVerifier: string; requestId?: string }): Promise<UpstreamSignIn> {
-    return this.#logged(this.#exchange(client, callbackUrl, checks), checks.requestId);
+  async exchange(client: UpstreamClient, callbackUrl: URL, checks: { state: string; nonce: string; codeVerifier: string }, leg: UpstreamLeg): Promise<UpstreamSignIn> {
+    return this.#logged(client, leg, this.#exchange(client, callbackUrl, checks));
   }
 
   async #exchange(client: UpstreamClient, callbackUrl: URL, checks: { state: string; nonce: string; codeVerifier: string }): Promise<UpstreamSignIn> {
@@ -118,10 +106,10 @@ export class UpstreamConnector {
         idTokenExpected: true,
       });
     } catch (error) {
-      throw classify(client.issuer, error);
+      throw classifyUpstreamFailure(client.issuer, 'exchange', error);
     }
     const claims = tokens.claims();
-    if (!claims) throw new UpstreamError('invalidResponse', `${client.issuer} returned no ID token`);
+    if (!claims) throw new UpstreamError('idTokenMissing', `${client.issuer} returned no ID token`);
     return {
       issuer: claims.iss,
       subject: claims.sub,
@@ -134,26 +122,20 @@ export class UpstreamConnector {
   }
 
   /**
-   * The cause of a failed upstream leg goes to the log (the guest's page names no cause): an
-   * unreachable or unverifiable provider is worth an operator's look, a guest's cancel is not.
+   * The cause of a failed upstream leg goes to the log as one line (the guest's page names no
+   * cause, only the request id to quote): an unreachable, misconfigured or unverifiable provider
+   * is worth an operator's look, a guest's cancel is not.
    */
-  async #logged<T>(leg: Promise<T>, requestId: string | undefined): Promise<T> {
+  async #logged<T>(client: UpstreamClient, leg: UpstreamLeg, step: Promise<T>): Promise<T> {
     try {
-      return await leg;
+      return await step;
     } catch (error) {
       if (error instanceof UpstreamError) {
-        const level = error.kind === 'refused' ? 'info' : 'warn';
-        this.#log[level]({ requestId, kind: error.kind, oauthError: error.oauthError, failure: describeOutboundFailure(error.cause) }, 'upstream sign-in failed: %s', error.message);
+        const failure = describeUpstreamFailure(error);
+        const level = failure.cause === 'authorizationError' && failure.oauthError === 'access_denied' ? 'info' : 'warn';
+        this.#log[level]({ requestId: leg.requestId, tenant: leg.tenant, issuer: client.issuer, ...failure }, 'upstream sign-in failed');
       }
       throw error;
     }
   }
-}
-
-function classify(issuer: string, error: unknown): UpstreamError {
-  if (error instanceof oidc.AuthorizationResponseError || error instanceof oidc.ResponseBodyError) {
-    return new UpstreamError('refused', `${issuer} answered ${error.error}`, error.error, error);
-  }
-  if (isNoAnswer(error)) return new UpstreamError('unreachable', `${issuer} did not answer`, undefined, error);
-  return new UpstreamError('invalidResponse', `the answer of ${issuer} did not verify: ${(error as Error).message}`, undefined, error);
 }
