@@ -9,7 +9,7 @@ import type { OutboundHttp } from '../outbound/outbound-http.ts';
 import type { UpstreamClient } from './upstream.ts';
 import { classifyUpstreamFailure, describeUpstreamFailure, UpstreamError } from './upstream-failure.ts';
 
-/** What an upstream sign-in tells us about the guest, from a verified ID token. */
+/** What an upstream sign-in tells us about the guest, from a verified ID token (and userinfo, when it lacks the address). */
 export interface UpstreamSignIn {
   issuer: string;
   subject: string;
@@ -90,7 +90,10 @@ export class UpstreamConnector {
     }).href;
   }
 
-  /** Redeems the code of the callback URL and verifies the ID token; throws (and logs) UpstreamError. */
+  /**
+   * Redeems the code of the callback URL, verifies the ID token and, when the ID token does not
+   * say the address and whether it is verified, asks userinfo; throws (and logs) UpstreamError.
+   */
   async exchange(client: UpstreamClient, callbackUrl: URL, checks: { state: string; nonce: string; codeVerifier: string }, leg: UpstreamLeg): Promise<UpstreamSignIn> {
     return this.#logged(client, leg, this.#exchange(client, callbackUrl, checks));
   }
@@ -110,13 +113,22 @@ export class UpstreamConnector {
     }
     const claims = tokens.claims();
     if (!claims) throw new UpstreamError('idTokenMissing', `${client.issuer} returned no ID token`);
+    let userinfo: oidc.UserInfoResponse | undefined;
+    if (lacksEmailClaims(claims) && configuration.serverMetadata().userinfo_endpoint) {
+      try {
+        // The expected subject makes openid-client refuse a userinfo answer about anyone else.
+        userinfo = await oidc.fetchUserInfo(configuration, tokens.access_token, claims.sub);
+      } catch (error) {
+        throw classifyUpstreamFailure(client.issuer, 'userinfo', error);
+      }
+    }
+    const email = emailClaimsOf(claims, userinfo);
     return {
       issuer: claims.iss,
       subject: claims.sub,
-      email: typeof claims.email === 'string' ? claims.email : undefined,
-      emailVerified: claims.email_verified === true,
+      ...email,
       // A name that could forge mail lines or disguise itself is dropped, not refused: the guest may still sign in.
-      name: plainNameOrUndefined(claims.name),
+      name: plainNameOrUndefined(claims.name ?? userinfo?.name),
       amr: Array.isArray(claims.amr) ? claims.amr.map(String) : undefined,
     };
   }
@@ -138,4 +150,24 @@ export class UpstreamConnector {
       throw error;
     }
   }
+}
+
+type Claims = Record<string, unknown>;
+
+/** Providers that follow OpenID Connect's default (oidc-provider's too) put these only in userinfo when an access token is issued. */
+function lacksEmailClaims(idToken: Claims): boolean {
+  return idToken.email === undefined || idToken.email_verified === undefined;
+}
+
+/**
+ * The address and whether the provider verified it, both from one place (email_verified speaks
+ * of that very email): the ID token when it has both, else userinfo when it names an address.
+ * Only `true` is verified, as before.
+ */
+export function emailClaimsOf(idToken: Claims, userinfo: Claims | undefined): { email: string | undefined; emailVerified: boolean } {
+  const source = lacksEmailClaims(idToken) && typeof userinfo?.email === 'string' ? userinfo : idToken;
+  return {
+    email: typeof source.email === 'string' ? source.email : undefined,
+    emailVerified: source.email_verified === true,
+  };
 }
