@@ -77,6 +77,8 @@ function lastAccessToken(): string {
 test('sign in through mod_auth_openidc by emailed code, see the claims in the app, refresh through the module, sign out through the end-session endpoint', async () => {
   const context = await browser.newContext();
   const page = await context.newPage();
+  // A step that does not happen fails by name, well inside the test's own timeout.
+  page.setDefaultTimeout(8000);
 
   // The protected page sends the browser to the tenant's sign-in page.
   await page.goto(apache.protectedUrl);
@@ -105,8 +107,11 @@ test('sign in through mod_auth_openidc by emailed code, see the claims in the ap
 
   // The module's refresh hook: a refresh_token grant at guest-idp, new tokens to the app.
   const before = lastAccessToken();
+  // The module comes back to the page (with ?error_code= when the refresh failed).
+  const back = page.waitForResponse((response) => response.url().startsWith(apache.protectedUrl) && response.request().isNavigationRequest());
   await page.getByRole('link', { name: 'Refresh tokens' }).click();
-  await page.waitForURL(apache.protectedUrl);
+  await back;
+  await page.waitForLoadState();
   await screenshot(page, 'apache-04-refreshed');
   const refreshed = await appView(page);
   expect(refreshed.refreshError).toBeUndefined();

@@ -30,7 +30,7 @@ export interface ApacheRp {
   config: string;
   /** Every request the app behind Apache received, with the OIDC_* headers the module set. */
   seen: AppRequest[];
-  /** Apache's error log so far (also appended to var/apache-rp/error.log). */
+  /** Apache's error log so far (also in var/apache-rp/error.log, for a human after the run). */
   errorLog(): string;
   close(): Promise<void>;
 }
@@ -52,7 +52,7 @@ const APACHE = '/usr/sbin/apache2';
 const MODULES = '/usr/lib/apache2/modules';
 const LOG_FILE = join(import.meta.dirname, '..', '..', 'var', 'apache-rp', 'error.log');
 
-export function apacheUnavailable(): string | undefined {
+function apacheUnavailable(): string | undefined {
   if (!existsSync(APACHE)) return `${APACHE} is missing (Debian package apache2; .ci/run installs it)`;
   if (!existsSync(join(MODULES, 'mod_auth_openidc.so'))) return 'mod_auth_openidc is missing (Debian package libapache2-mod-auth-openidc; .ci/run installs it)';
   return undefined;
@@ -117,8 +117,6 @@ OIDCCacheType shm
 # Claims and tokens go to the proxied app as request headers (OIDC_CLAIM_email, OIDC_access_token...).
 OIDCPassClaimsAs headers
 OIDCPassRefreshToken On
-# The redirect URI's ?refresh= and ?logout= go back only to this host (the module's default, said out loud).
-OIDCRedirectURLsAllowed ${quote(`^${origin.replace(/[.]/g, '\\.')}/`)}
 
 <Location /protected/>
   AuthType openid-connect
@@ -129,6 +127,8 @@ OIDCRedirectURLsAllowed ${quote(`^${origin.replace(/[.]/g, '\\.')}/`)}
   Require valid-user
 </Location>
 
+# The app builds its links (refresh, logout) from the Host the browser used.
+ProxyPreserveHost On
 ProxyPass /redirect_uri !
 ProxyPass / http://127.0.0.1:${appPort}/
 `;
@@ -157,6 +157,7 @@ export async function startApacheRp(options: ApacheRpOptions): Promise<ApacheRp>
   writeFileSync(configFile, config, { mode: 0o600 });
 
   mkdirSync(join(LOG_FILE, '..'), { recursive: true });
+  writeFileSync(LOG_FILE, '');
   let log = '';
   const child: ChildProcess = spawn(APACHE, ['-DFOREGROUND', '-f', configFile], { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH ?? '' } });
   const exited = once(child, 'exit');
