@@ -6,6 +6,7 @@ import { Provider } from 'oidc-provider';
 
 import { PROVIDER_CACHE_SIZE } from '../limits.ts';
 import { autoPostPage } from './auto-post-page.ts';
+import { impliedOfflineConsent } from './implied-offline-consent.ts';
 import { jwksForProvider, publicPart, type SigningKey } from './signing-keys.ts';
 import { providerConfiguration, type ProviderDependencies } from './provider-configuration.ts';
 import { generationOf, issuerOf, type Tenant } from './tenant.ts';
@@ -87,6 +88,8 @@ export class ProviderCache {
     provider.proxy = true;
     // oidc-provider's auto-posting page (form_post.js) becomes ours: strict CSP, no inline script.
     provider.use(autoPostPage(this.#dependencies.pages, tenant));
+    // offline_access without prompt=consent: consent is implied in a tenant (see the file).
+    provider.use(impliedOfflineConsent(provider));
     const retiredUntil = keys
       .filter((key) => key.status === 'retired' && key.publishedUntil)
       .map((key) => Date.parse(key.publishedUntil as string));
