@@ -45,6 +45,7 @@ import { SignInRepository } from './store/sign-in-repository.ts';
 import { SigningKeyRepository } from './store/signing-key-repository.ts';
 import { TenantRepository } from './store/tenant-repository.ts';
 import { UserRepository } from './store/user-repository.ts';
+import { logBackchannelLogout } from './tenants/backchannel-logout-log.ts';
 import { ProviderCache } from './tenants/provider-cache.ts';
 import { TenantDirectory } from './tenants/tenant-directory.ts';
 import { signInToOrganization, tenantRequired, tenantRoutes } from './tenants/tenant-routes.ts';
@@ -121,6 +122,7 @@ export function createApp({ config, store, log, keyNamespace }: AppOptions): Gue
       provider.on('access_token.issued', () => metrics.oidcEvents.inc({ event: 'access_token.issued' }));
       provider.on('client_credentials.issued', () => metrics.oidcEvents.inc({ event: 'client_credentials.issued' }));
       provider.on('grant.revoked', () => metrics.oidcEvents.inc({ event: 'grant.revoked' }));
+      logBackchannelLogout(provider, tenant, log);
     },
     config.providerCacheSize,
   );

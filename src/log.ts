@@ -1,8 +1,8 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
-/** JSON lines on stdout (pino); LOG_LEVEL picks the level, `silent` turns it off. */
-export function createLogger(level: string): Logger {
-  return pino({
+/** JSON lines on stdout (pino), or on `destination` (tests read them); LOG_LEVEL picks the level, `silent` turns it off. */
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  const options = {
     level,
     base: { service: 'guest-idp' },
     // Secrets never reach the log, whatever object is logged.
@@ -10,7 +10,8 @@ export function createLogger(level: string): Logger {
       paths: ['*.client_secret', '*.clientSecret', '*.password', '*.code', '*.token', 'req.headers.authorization', 'req.headers.cookie'],
       censor: '[redacted]',
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 export type { Logger };

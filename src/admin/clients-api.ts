@@ -72,6 +72,10 @@ function newClientMetadata(body: CreateClientBody): ClientMetadata {
     token_endpoint_auth_method: body.token_endpoint_auth_method,
     ...(body.id_token_signed_response_alg ? { id_token_signed_response_alg: body.id_token_signed_response_alg } : {}),
     roles: [...new Set(body.roles)],
+    ...(body.backchannel_logout_uri ? {
+      backchannel_logout_uri: body.backchannel_logout_uri,
+      backchannel_logout_session_required: body.backchannel_logout_session_required ?? false,
+    } : {}),
     client_id_issued_at: Math.floor(Date.now() / 1000),
     ...(needsSecret ? { client_secret: randomBytes(CLIENT_SECRET_BYTES).toString('base64url') } : {}),
   };

@@ -48,6 +48,23 @@ const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 /** Checked with the client's application_type (redirect-uris.ts), once the whole body is read. */
 const redirectUri = z.string().max(2048);
 
+/**
+ * Where oidc-provider POSTs a logout token when the guest signs out (OpenID Connect Back-Channel
+ * Logout 1.0): https, or http on loopback (development apps); no fragment (the spec forbids one),
+ * no user name or password. Kept apart from redirect URIs: native-app rules never apply here.
+ */
+export function isAcceptableBackchannelLogoutUri(value: string): boolean {
+  const url = URL.parse(value);
+  if (!url || url.hash || value.includes('#') || url.username || url.password) return false;
+  return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname));
+}
+
+const backchannelLogoutUri = z.string().max(2048).refine(isAcceptableBackchannelLogoutUri, {
+  message: 'must be an https URL (http only for localhost) without a fragment',
+});
+
+const FRONT_CHANNEL_LOGOUT_REFUSAL = 'front-channel logout is not offered; register a backchannel_logout_uri instead';
+
 export const GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials'] as const;
 export const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'none'] as const;
 
@@ -61,6 +78,12 @@ export const createClientBody = z.strictObject({
   token_endpoint_auth_method: z.enum(CLIENT_AUTH_METHODS).optional(),
   id_token_signed_response_alg: z.enum(['RS256', 'ES256']).optional(),
   roles: z.array(z.enum(CLIENT_ROLES)).default([]),
+  backchannel_logout_uri: backchannelLogoutUri.optional(),
+  backchannel_logout_session_required: z.boolean().optional(),
+  // oidc-provider 9 has no front-channel logout (removed in 8.0: browsers block the third-party
+  // cookies it needs), so the field gets a 400 that says what to use instead.
+  frontchannel_logout_uri: z.never({ error: FRONT_CHANNEL_LOGOUT_REFUSAL }).optional(),
+  frontchannel_logout_session_required: z.never({ error: FRONT_CHANNEL_LOGOUT_REFUSAL }).optional(),
 }).transform((client) => ({
   ...client,
   token_endpoint_auth_method: client.token_endpoint_auth_method ?? (client.application_type === 'native' ? 'none' as const : 'client_secret_basic' as const),
@@ -80,6 +103,9 @@ export const createClientBody = z.strictObject({
   }
   if (grants.has('client_credentials') && client.token_endpoint_auth_method === 'none') {
     issues.addIssue({ code: 'custom', path: ['token_endpoint_auth_method'], message: 'a client_credentials client must authenticate (not none)' });
+  }
+  if (client.backchannel_logout_session_required && client.backchannel_logout_uri === undefined) {
+    issues.addIssue({ code: 'custom', path: ['backchannel_logout_session_required'], message: 'true needs a backchannel_logout_uri' });
   }
   if (client.roles.includes('admin') && !grants.has('client_credentials')) {
     issues.addIssue({ code: 'custom', path: ['roles'], message: 'the admin role needs the client_credentials grant' });

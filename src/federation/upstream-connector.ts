@@ -5,11 +5,11 @@ import * as oidc from 'openid-client';
 import type { Logger } from 'pino';
 
 import { plainNameOrUndefined } from '../display-names.ts';
-import { describeOutboundFailure, isNoAnswer } from '../outbound/outbound-failure.ts';
 import type { OutboundHttp } from '../outbound/outbound-http.ts';
 import type { UpstreamClient } from './upstream.ts';
+import { classifyUpstreamFailure, describeUpstreamFailure, UpstreamError } from './upstream-failure.ts';
 
-/** What an upstream sign-in tells us about the guest, from a verified ID token. */
+/** What an upstream sign-in tells us about the guest, from a verified ID token (and userinfo, when it lacks the address). */
 export interface UpstreamSignIn {
   issuer: string;
   subject: string;
@@ -19,22 +19,10 @@ export interface UpstreamSignIn {
   amr: string[] | undefined;
 }
 
-/**
- * Why an upstream leg failed:
- * - unreachable: discovery, JWKS or token endpoint did not answer (or is at an address the
- *   server does not call for tenants);
- * - refused: the provider answered with an OAuth error (the guest cancelled, access denied…);
- * - invalidResponse: what came back did not verify (signature, issuer, nonce, state, PKCE).
- */
-export class UpstreamError extends Error {
-  readonly kind: 'unreachable' | 'refused' | 'invalidResponse';
-  readonly oauthError: string | undefined;
-
-  constructor(kind: UpstreamError['kind'], message: string, oauthError?: string, cause?: unknown) {
-    super(message, { cause });
-    this.kind = kind;
-    this.oauthError = oauthError;
-  }
+/** Whom a leg runs for: what its log line names besides the provider. */
+export interface UpstreamLeg {
+  tenant: string;
+  requestId: string | undefined;
 }
 
 /** How long discovered metadata is reused; the provider's keys are refetched by openid-client as they rotate. */
@@ -58,7 +46,7 @@ export class UpstreamConnector {
     this.#log = log;
   }
 
-  /** Discovers the provider; throws UpstreamError('unreachable') when it cannot. */
+  /** Discovers the provider; throws UpstreamError (unreachable, discoveryFailed) when it cannot. */
   async configuration(client: UpstreamClient): Promise<oidc.Configuration> {
     const key = `${client.issuer}\n${client.clientId}\n${createHash('sha256').update(client.clientSecret ?? '').digest('base64url')}`;
     let configuration = this.#configurations.get(key);
@@ -84,13 +72,13 @@ export class UpstreamConnector {
     try {
       return await configuration;
     } catch (error) {
-      throw new UpstreamError('unreachable', `${client.issuer} could not be discovered`, undefined, error);
+      throw classifyUpstreamFailure(client.issuer, 'discovery', error);
     }
   }
 
-  /** The guest's way to the provider; a failure is logged (the guest's page stays generic). */
-  async authorizationUrl(client: UpstreamClient, request: { redirectUri: string; state: string; nonce: string; codeVerifier: string; loginHint: string; requestId?: string }): Promise<string> {
-    const configuration = await this.#logged(this.configuration(client), request.requestId);
+  /** The guest's way to the provider; a failure is logged (the guest's page names no cause). */
+  async authorizationUrl(client: UpstreamClient, request: { redirectUri: string; state: string; nonce: string; codeVerifier: string; loginHint: string }, leg: UpstreamLeg): Promise<string> {
+    const configuration = await this.#logged(client, leg, this.configuration(client));
     return oidc.buildAuthorizationUrl(configuration, {
       redirect_uri: request.redirectUri,
       scope: 'openid email profile',
@@ -102,9 +90,12 @@ export class UpstreamConnector {
     }).href;
   }
 
-  /** Redeems the code of the callback URL and verifies the ID token; throws (and logs) UpstreamError. */
-  async exchange(client: UpstreamClient, callbackUrl: URL, checks: { state: string; nonce: string; codeVerifier: string; requestId?: string }): Promise<UpstreamSignIn> {
-    return this.#logged(this.#exchange(client, callbackUrl, checks), checks.requestId);
+  /**
+   * Redeems the code of the callback URL, verifies the ID token and, when the ID token does not
+   * say the address and whether it is verified, asks userinfo; throws (and logs) UpstreamError.
+   */
+  async exchange(client: UpstreamClient, callbackUrl: URL, checks: { state: string; nonce: string; codeVerifier: string }, leg: UpstreamLeg): Promise<UpstreamSignIn> {
+    return this.#logged(client, leg, this.#exchange(client, callbackUrl, checks));
   }
 
   async #exchange(client: UpstreamClient, callbackUrl: URL, checks: { state: string; nonce: string; codeVerifier: string }): Promise<UpstreamSignIn> {
@@ -118,42 +109,65 @@ export class UpstreamConnector {
         idTokenExpected: true,
       });
     } catch (error) {
-      throw classify(client.issuer, error);
+      throw classifyUpstreamFailure(client.issuer, 'exchange', error);
     }
     const claims = tokens.claims();
-    if (!claims) throw new UpstreamError('invalidResponse', `${client.issuer} returned no ID token`);
+    if (!claims) throw new UpstreamError('idTokenMissing', `${client.issuer} returned no ID token`);
+    let userinfo: oidc.UserInfoResponse | undefined;
+    if (lacksEmailClaims(claims) && configuration.serverMetadata().userinfo_endpoint) {
+      try {
+        // The expected subject makes openid-client refuse a userinfo answer about anyone else.
+        userinfo = await oidc.fetchUserInfo(configuration, tokens.access_token, claims.sub);
+      } catch (error) {
+        throw classifyUpstreamFailure(client.issuer, 'userinfo', error);
+      }
+    }
+    const email = emailClaimsOf(claims, userinfo);
     return {
       issuer: claims.iss,
       subject: claims.sub,
-      email: typeof claims.email === 'string' ? claims.email : undefined,
-      emailVerified: claims.email_verified === true,
+      ...email,
       // A name that could forge mail lines or disguise itself is dropped, not refused: the guest may still sign in.
-      name: plainNameOrUndefined(claims.name),
+      name: plainNameOrUndefined(claims.name ?? userinfo?.name),
       amr: Array.isArray(claims.amr) ? claims.amr.map(String) : undefined,
     };
   }
 
   /**
-   * The cause of a failed upstream leg goes to the log (the guest's page names no cause): an
-   * unreachable or unverifiable provider is worth an operator's look, a guest's cancel is not.
+   * The cause of a failed upstream leg goes to the log as one line (the guest's page names no
+   * cause, only the request id to quote): an unreachable, misconfigured or unverifiable provider
+   * is worth an operator's look, a guest's cancel is not.
    */
-  async #logged<T>(leg: Promise<T>, requestId: string | undefined): Promise<T> {
+  async #logged<T>(client: UpstreamClient, leg: UpstreamLeg, step: Promise<T>): Promise<T> {
     try {
-      return await leg;
+      return await step;
     } catch (error) {
       if (error instanceof UpstreamError) {
-        const level = error.kind === 'refused' ? 'info' : 'warn';
-        this.#log[level]({ requestId, kind: error.kind, oauthError: error.oauthError, failure: describeOutboundFailure(error.cause) }, 'upstream sign-in failed: %s', error.message);
+        const failure = describeUpstreamFailure(error);
+        const level = failure.cause === 'authorizationError' && failure.oauthError === 'access_denied' ? 'info' : 'warn';
+        this.#log[level]({ requestId: leg.requestId, tenant: leg.tenant, issuer: client.issuer, ...failure }, 'upstream sign-in failed');
       }
       throw error;
     }
   }
 }
 
-function classify(issuer: string, error: unknown): UpstreamError {
-  if (error instanceof oidc.AuthorizationResponseError || error instanceof oidc.ResponseBodyError) {
-    return new UpstreamError('refused', `${issuer} answered ${error.error}`, error.error, error);
-  }
-  if (isNoAnswer(error)) return new UpstreamError('unreachable', `${issuer} did not answer`, undefined, error);
-  return new UpstreamError('invalidResponse', `the answer of ${issuer} did not verify: ${(error as Error).message}`, undefined, error);
+type Claims = Record<string, unknown>;
+
+/** Providers that follow OpenID Connect's default (oidc-provider's too) put these only in userinfo when an access token is issued. */
+function lacksEmailClaims(idToken: Claims): boolean {
+  return idToken.email === undefined || idToken.email_verified === undefined;
+}
+
+/**
+ * The address and whether the provider verified it, both from one place (email_verified speaks
+ * of that very email): the ID token when it has both, else userinfo when it names an address.
+ * Only `true` is verified, as before.
+ */
+export function emailClaimsOf(idToken: Claims, userinfo: Claims | undefined): { email: string | undefined; emailVerified: boolean } {
+  const source = lacksEmailClaims(idToken) && typeof userinfo?.email === 'string' ? userinfo : idToken;
+  return {
+    email: typeof source.email === 'string' ? source.email : undefined,
+    emailVerified: source.email_verified === true,
+  };
 }

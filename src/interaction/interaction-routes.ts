@@ -7,7 +7,7 @@ import type { Provider } from 'oidc-provider';
 
 import type { UpstreamClients } from '../federation/upstream-clients.ts';
 import { federationCallbackUrl } from '../federation/upstream.ts';
-import type { UpstreamConnector } from '../federation/upstream-connector.ts';
+import type { UpstreamConnector, UpstreamLeg } from '../federation/upstream-connector.ts';
 import { type DeploymentEmailOtpDefault, isEmailOtpEnabled } from '../guests/email-otp-policy.ts';
 import type { Redemptions } from '../guests/redemption.ts';
 import { isEmailAddress, normalizeEmail } from '../guests/user.ts';
@@ -249,8 +249,8 @@ export function interactionRoutes(deps: InteractionDependencies): Router<TenantS
       }, FEDERATION_STATE_TTL_SECONDS);
       location = await connector.authorizationUrl(client, {
         redirectUri: federationCallbackUrl(issuerOf(baseUrl, tenant.id)),
-        state: federationState, nonce, codeVerifier, loginHint: state.email, requestId: (ctx.state as { requestId?: string }).requestId,
-      });
+        state: federationState, nonce, codeVerifier, loginHint: state.email,
+      }, upstreamLeg(ctx as RouterContext));
     } catch (error) {
       throw upstreamProblem(error, method.upstream, pageUrl(attempt, '/federate'));
     }
@@ -281,7 +281,7 @@ export function interactionRoutes(deps: InteractionDependencies): Router<TenantS
       const client = await upstreamClients.clientFor(tenant, upstream);
       const callbackUrl = new URL(federationCallbackUrl(issuerOf(baseUrl, tenant.id)));
       callbackUrl.search = ctx.querystring;
-      signedIn = await connector.exchange(client, callbackUrl, { state: federationState, nonce: federation.nonce, codeVerifier: federation.codeVerifier, requestId: (ctx.state as { requestId?: string }).requestId });
+      signedIn = await connector.exchange(client, callbackUrl, { state: federationState, nonce: federation.nonce, codeVerifier: federation.codeVerifier }, upstreamLeg(ctx as RouterContext));
     } catch (error) {
       throw upstreamProblem(error, upstream, retryUrl);
     }
@@ -393,3 +393,7 @@ export function interactionRoutes(deps: InteractionDependencies): Router<TenantS
   return router;
 }
 
+/** Names the tenant and the request (set by ops/request-log.ts) in the log line of a failed upstream leg. */
+function upstreamLeg(ctx: RouterContext): UpstreamLeg {
+  return { tenant: ctx.state.tenant.id, requestId: (ctx.state as { requestId?: string }).requestId };
+}

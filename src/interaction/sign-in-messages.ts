@@ -1,5 +1,5 @@
 import type { UpstreamReference } from '../federation/upstream.ts';
-import { UpstreamError } from '../federation/upstream-connector.ts';
+import { UpstreamError } from '../federation/upstream-failure.ts';
 import type { FederatedRefusal } from '../guests/redemption.ts';
 import { PASSCODE_DIGITS } from '../limits.ts';
 import type { Tenant } from '../tenants/tenant.ts';
@@ -8,7 +8,13 @@ import { SignInProblem } from './sign-in-problem.ts';
 
 /** What the guest reads when a step of signing in does not go through: one place for the wording. */
 
-/** A failed upstream leg: the guest learns which provider, what went wrong, and can try again. */
+/** An OAuth error code as RFC 6749 spells them (invalid_grant): anything else an upstream sent is not shown. */
+const OAUTH_ERROR_CODE = /^[a-z0-9_.-]{1,64}$/i;
+
+/**
+ * A failed upstream leg: the guest learns which provider, what went wrong, and can try again; the
+ * page carries the request id (web/pages.ts), which finds the cause in the log.
+ */
 export function upstreamProblem(error: unknown, upstream: UpstreamReference, retryUrl: string): SignInProblem {
   if (!(error instanceof UpstreamError)) {
     if ((error as { status?: number }).status === 404) {
@@ -20,8 +26,12 @@ export function upstreamProblem(error: unknown, upstream: UpstreamReference, ret
     case 'unreachable':
       return new SignInProblem(503, `We couldn’t reach ${upstream.displayName}`, `${upstream.displayName} is not answering right now. Nothing was changed.`, 'Wait a moment, then try again.', retryUrl);
     case 'refused':
-      return new SignInProblem(400, `Signing in at ${upstream.displayName} didn’t finish`,
-        error.oauthError === 'access_denied' ? `${upstream.displayName} says access was denied, or the sign-in was cancelled.` : `${upstream.displayName} answered with an error (${error.oauthError}).`,
+      // An error the guest brought back is about their sign-in (400); one from the token endpoint
+      // is between this server and the provider, which failed us as a gateway (502).
+      return new SignInProblem(error.causeCode === 'authorizationError' ? 400 : 502, `Signing in at ${upstream.displayName} didn’t finish`,
+        error.oauthError === 'access_denied' ? `${upstream.displayName} says access was denied, or the sign-in was cancelled.`
+          : OAUTH_ERROR_CODE.test(error.oauthError ?? '') ? `${upstream.displayName} answered with an error (${error.oauthError}).`
+            : `${upstream.displayName} answered with an error.`,
         'You can try again.', retryUrl);
     case 'invalidResponse':
       return new SignInProblem(502, `We couldn’t verify the answer from ${upstream.displayName}`, 'Its answer did not pass our checks, so we did not sign you in.', 'Try again. If it keeps happening, tell the person who invited you.', retryUrl);

@@ -22,6 +22,10 @@ export type RegisteredClient = {
   response_types: ResponseType[];
   token_endpoint_auth_method: ClientAuthMethod;
   id_token_signed_response_alg?: 'RS256' | 'ES256';
+  /** OpenID Connect Back-Channel Logout 1.0: where the logout token is POSTed when the guest signs out. */
+  backchannel_logout_uri?: string;
+  /** The logout token (and so every ID token for this client) carries `sid`. */
+  backchannel_logout_session_required?: boolean;
   /** `admin` lets the client's client-credentials tokens manage its own tenant. */
   roles: string[];
   client_id_issued_at: number;

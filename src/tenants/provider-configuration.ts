@@ -131,6 +131,12 @@ export function providerConfiguration(tenant: Tenant, jwks: JWK[], dependencies:
           pages.send(ctx, 'signed-out', { title: 'You have signed out', tenantName: tenant.displayName, clientName: ctx.oidc.client?.clientName });
         },
       },
+      // OpenID Connect Back-Channel Logout 1.0 for clients that register a backchannel_logout_uri:
+      // on sign-out at the end-session endpoint each client of the session gets a logout token,
+      // POSTed through `fetch` above (so the SSRF guard applies); a failed delivery is logged
+      // (backchannel-logout-log.ts) and never stops the sign-out. Front-channel logout is not
+      // offered: oidc-provider removed it in 8.0 (browsers block the third-party cookies it needs).
+      backchannelLogout: { enabled: true },
       registration: { enabled: false },
       // One resource server: the admin API. A client with the admin role gets, by client
       // credentials, a short JWT for it, signed by this tenant's keys, so the admin API can tell
@@ -175,8 +181,12 @@ export function providerConfiguration(tenant: Tenant, jwks: JWK[], dependencies:
     rotateRefreshToken: true,
 
     scopes: ['openid', 'offline_access', 'email', 'profile'],
+    // Discovery's claims_supported is made from this list, so it names only claims that are issued
+    // (test/integration/claims-supported.test.ts holds it to that).
     claims: {
-      // oidc-provider's defaults for claims of the session itself...
+      // oidc-provider's defaults for claims of the session itself. `acr` is advertised only once
+      // acrValues names some (oidc-provider drops it while that list is empty, as here); `sid` is
+      // in ID tokens of clients registered with backchannel_logout_session_required.
       acr: null,
       sid: null,
       iss: null,

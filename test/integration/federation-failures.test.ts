@@ -1,20 +1,22 @@
 import { Redis } from 'ioredis';
 
 import { GuestAgent, type GuestPage, textOf } from '../support/guest-agent.ts';
-import { requireRedisUrl, type RunningIdp, startIdp } from '../support/idp.ts';
+import { capturedLog, requireRedisUrl, type RunningIdp, startIdp } from '../support/idp.ts';
 import { RelyingParty } from '../support/relying-party.ts';
 import { inviteGuest, type SignInFixture, tenantWithApp } from '../support/sign-in.ts';
-import { startUpstreamIdp, type UpstreamIdp } from '../support/upstream-idp.ts';
+import { startUpstreamIdp, type UpstreamIdp, type UpstreamTamper } from '../support/upstream-idp.ts';
 
 /**
- * When the upstream leg goes wrong: the guest ends on a clear error page with a way to try again,
- * and nothing is redeemed.
+ * When the upstream leg goes wrong: the guest ends on a clear error page with a way to try again
+ * and the request id to quote, nothing is redeemed, and the log has one line with that request id
+ * saying why (a classified cause), without the code, tokens, secret or address.
  */
 
 let idp: RunningIdp;
 let upstream: UpstreamIdp;
 let contoso: SignInFixture;
 let counter = 0;
+const logged = capturedLog();
 const CLIENT = { client_id: 'contoso', client_secret: 'contoso-secret-0123456789abcdef' };
 
 /** A fresh invited guest of the partner domain, signed in up to the upstream's page. */
@@ -44,6 +46,21 @@ async function expectNothingRedeemed(email: string) {
   expect(user?.upstreamIdentity ?? null).toBeNull();
 }
 
+/** The one line the failed leg logged, found by the request id the guest's page shows. */
+function causeLogged(page: GuestPage): Record<string, unknown> {
+  expect(page.requestId).toMatch(/^[0-9a-f-]{36}$/);
+  expect(textOf(page.html)).toContain(`Reference: ${page.requestId}`);
+  const lines = logged.lines.filter((line) => line.requestId === page.requestId && line.msg === 'upstream sign-in failed');
+  expect(lines).toHaveLength(1);
+  return lines[0]!;
+}
+
+/** Nothing logged for the request holds the code, a token the upstream issued, the client secret or the address. */
+function expectNothingSecretLogged(page: GuestPage, secrets: string[]) {
+  const text = JSON.stringify(logged.lines.filter((line) => line.requestId === page.requestId));
+  for (const secret of [...secrets, ...upstream.issuedTokens, CLIENT.client_secret]) expect(text).not.toContain(secret);
+}
+
 /** The error page offers a retry that starts the upstream leg again. */
 function expectRetry(page: GuestPage) {
   expect(page.html).toMatch(/href="\/contoso\/v2\.0\/interaction\/[^"]+\/federate"/);
@@ -51,7 +68,7 @@ function expectRetry(page: GuestPage) {
 
 beforeAll(async () => {
   upstream = await startUpstreamIdp('Partner IdP');
-  idp = await startIdp();
+  idp = await startIdp({ log: logged.log });
   contoso = await tenantWithApp(idp, 'contoso');
   await upstream.registerClient({ ...CLIENT, redirect_uris: [`${idp.baseUrl}/contoso/v2.0/federation/callback`] });
   expect((await idp.admin('PUT', '/admin/tenants/contoso/identityProviders/partner', {
@@ -64,10 +81,7 @@ afterAll(async () => {
   await upstream.close();
 });
 
-afterEach(() => {
-  upstream.tamper.idTokenSignature = false;
-  upstream.tamper.nonce = false;
-});
+afterEach(() => upstream.resetTamper());
 
 test('an error response (the guest cancels upstream) ends on a page that says so, with a retry', async () => {
   const { guest, page, email } = await atUpstream();
@@ -77,6 +91,8 @@ test('an error response (the guest cancels upstream) ends on a page that says so
   expect(textOf(end.html)).toContain('access was denied, or the sign-in was cancelled');
   expectRetry(end);
   await expectNothingRedeemed(email);
+  // A guest's own cancel is no operator's problem: info, not warn.
+  expect(causeLogged(end)).toMatchObject({ level: 30, tenant: 'contoso', issuer: upstream.issuer, cause: 'authorizationError', oauthError: 'access_denied', oauthErrorDescription: 'The user cancelled.' });
 
   // The retry goes back upstream, and can succeed.
   const retry = await guest.follow(new URL(/href="([^"]+\/federate)"/.exec(end.html)![1]!, idp.baseUrl).href);
@@ -91,6 +107,7 @@ test('an ID token with a bad signature is refused', async () => {
   expect(textOf(end.html)).toContain('We couldn’t verify the answer from Partner IdP');
   expectRetry(end);
   await expectNothingRedeemed(email);
+  expect(causeLogged(end)).toMatchObject({ level: 40, cause: 'idTokenSignature', detail: expect.stringContaining('JWT signature verification failed') });
 });
 
 test('an ID token with the wrong nonce is refused', async () => {
@@ -100,6 +117,63 @@ test('an ID token with the wrong nonce is refused', async () => {
   expect(end.status).toBe(502);
   expect(textOf(end.html)).toContain('We couldn’t verify the answer from Partner IdP');
   await expectNothingRedeemed(email);
+  expect(causeLogged(end)).toMatchObject({ level: 40, cause: 'idTokenNonce' });
+});
+
+describe('a misbehaving upstream: the page shows the request id, the log line with it has the cause', () => {
+  const cases: Array<{ name: string; tamper: Partial<UpstreamTamper>; cause: string; detail: string }> = [
+    { name: 'an ID token with sub null (a misconfigured provider)', tamper: { idTokenClaims: { sub: null } }, cause: 'idTokenClaims', detail: 'unexpected JWT "sub" (subject) claim type' },
+    { name: 'an ID token for another audience', tamper: { idTokenClaims: { aud: 'another-client' } }, cause: 'idTokenAudience', detail: 'unexpected JWT "aud" (audience) claim value' },
+    { name: 'an ID token of another issuer', tamper: { idTokenClaims: { iss: 'https://elsewhere.example' } }, cause: 'idTokenIssuer', detail: 'unexpected JWT "iss" (issuer) claim value' },
+    { name: 'an expired ID token', tamper: { idTokenClaims: { exp: 1_000_000_000 } }, cause: 'idTokenExpired', detail: 'expiration is past current timestamp' },
+  ];
+  test.each(cases)('$name: 502, cause $cause', async ({ tamper, cause, detail }) => {
+    const { guest, page, email, sub } = await atUpstream();
+    Object.assign(upstream.tamper, tamper);
+    const callback = await backFromUpstream(guest, page, sub);
+    const end = await guest.follow(callback);
+    expect(end.status).toBe(502);
+    expect(textOf(end.html)).toContain('We couldn’t verify the answer from Partner IdP');
+    expect(causeLogged(end)).toMatchObject({
+      level: 40, tenant: 'contoso', issuer: upstream.issuer, kind: 'invalidResponse', cause, detail: expect.stringContaining(detail),
+    });
+    expectNothingSecretLogged(end, [new URL(callback).searchParams.get('code')!, email]);
+    await expectNothingRedeemed(email);
+  });
+
+  test('the token endpoint answering invalid_grant: 502 naming the error; the log has error and description, the address in it cut to its domain', async () => {
+    const { guest, page, email, sub } = await atUpstream();
+    upstream.tamper.tokenAnswer = { status: 400, body: { error: 'invalid_grant', error_description: `grant of ${email} expired\n${'x'.repeat(400)}` } };
+    const callback = await backFromUpstream(guest, page, sub);
+    const end = await guest.follow(callback);
+    expect(end.status).toBe(502);
+    expect(textOf(end.html)).toContain('Signing in at Partner IdP didn’t finish');
+    expect(textOf(end.html)).toContain('Partner IdP answered with an error (invalid_grant).');
+    expectRetry(end);
+    const line = causeLogged(end);
+    expect(line).toMatchObject({
+      level: 40, tenant: 'contoso', issuer: upstream.issuer, kind: 'refused', cause: 'tokenEndpointError', httpStatus: 400, oauthError: 'invalid_grant',
+      oauthErrorDescription: expect.stringMatching(/^grant of …@partner\.example expired x+…$/),
+    });
+    expect((line.oauthErrorDescription as string).length).toBeLessThanOrEqual(200);
+    expectNothingSecretLogged(end, [new URL(callback).searchParams.get('code')!, email]);
+    await expectNothingRedeemed(email);
+  });
+
+  test.each([
+    { answer: { status: 500, body: '<html><body>access_token=leaked-in-an-html-page</body></html>' }, logged: { httpStatus: 500, detail: 'unexpected HTTP response status code' } },
+    { answer: { status: 200, body: '<x access_token=leaked-in-a-body-that-is-not-json>' }, logged: { httpStatus: 200, detail: 'unexpected response content-type' } },
+    { answer: { status: 200, type: 'application/json', body: '{"access_token":"leaked-in-broken-json' }, logged: { detail: 'parsing error occured <- failed to parse "response" body as JSON <- SyntaxError (the body is not JSON)' } },
+  ])('a token endpoint answering $answer.status with no token response: 502, cause tokenResponseInvalid, no body in the log', async ({ answer, logged: expected }) => {
+    const { guest, page, email, sub } = await atUpstream();
+    upstream.tamper.tokenAnswer = answer;
+    const end = await guest.follow(await backFromUpstream(guest, page, sub));
+    expect(end.status).toBe(502);
+    expect(textOf(end.html)).toContain('We couldn’t verify the answer from Partner IdP');
+    expect(causeLogged(end)).toMatchObject({ level: 40, cause: 'tokenResponseInvalid', ...expected });
+    expectNothingSecretLogged(end, ['leaked-in']);
+    await expectNothingRedeemed(email);
+  });
 });
 
 test('an expired state (the guest took too long upstream) is refused', async () => {
@@ -149,5 +223,6 @@ test('an upstream that stops answering gets a "couldn’t reach" page; nothing c
   expect(textOf(end.html)).toContain('We couldn’t reach Partner IdP');
   expectRetry(end);
   await expectNothingRedeemed(email);
+  expect(causeLogged(end)).toMatchObject({ level: 40, cause: 'unreachable', kind: 'unreachable', failure: { cause: 'unreachable', errorCode: 'ECONNREFUSED' } });
   expect((await fetch(`${idp.baseUrl}/healthz`)).status).toBe(200);
 });

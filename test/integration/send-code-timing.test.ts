@@ -16,7 +16,7 @@ import { type SmtpListener, startSmtpListener } from '../support/smtp.ts';
  * Pairs are measured back to back (one invited, one uninvited, in random order), so a change in
  * the machine's load during the run moves both halves of a pair alike; the figure compared is the
  * median of the pairs' differences. A busy machine widens the spread of those differences: more
- * pairs are then measured, until the difference is pinned down to within half the
+ * pairs are then measured, until the difference is pinned down to within a third of the
  * smallest difference the test must catch, or the cap is reached.
  */
 const WARM_UP_PAIRS = 5;
@@ -75,7 +75,7 @@ test('"Send code" answers as fast for an uninvited address as for an invited one
   const allowedDifference = () => Math.min(2, 0.1 * Math.min(median(invitedTimes), median(uninvitedTimes)));
   const pinnedDown = () => {
     const { low, high } = medianInterval(differences);
-    return (high - low) / 2 < allowedDifference() / 2;
+    return (high - low) / 2 < allowedDifference() / 3;
   };
 
   for (let pair = 0; pair < WARM_UP_PAIRS + MAX_PAIRS; pair += 1) {
@@ -86,8 +86,11 @@ test('"Send code" answers as fast for an uninvited address as for an invited one
     await inviteGuest(idp, 'timing', invited);
     const invitedGuest = new GuestAgent();
     const uninvitedGuest = new GuestAgent();
-    const invitedPage = (await startSignIn(invitedGuest, fixture, invited)).page;
-    const uninvitedPage = (await startSignIn(uninvitedGuest, fixture, uninvited)).page;
+    // The page prepared last answers from a connection used a moment ago: which one that is, is
+    // left to chance too, or it shows as a difference of its own.
+    const [invitedPage, uninvitedPage] = Math.random() < 0.5
+      ? [(await startSignIn(invitedGuest, fixture, invited)).page, (await startSignIn(uninvitedGuest, fixture, uninvited)).page]
+      : [(await startSignIn(uninvitedGuest, fixture, uninvited)).page, (await startSignIn(invitedGuest, fixture, invited)).page].reverse() as [GuestPage, GuestPage];
 
     const tries = [
       { guest: invitedGuest, page: invitedPage, invited: true },

@@ -6,6 +6,8 @@ export interface GuestPage {
   url: string;
   location: string | undefined;
   html: string;
+  /** The answer's X-Request-Id: what the guest would quote from the page. */
+  requestId: string | undefined;
 }
 
 /** A form on a page: where it posts and its hidden fields. */
@@ -30,7 +32,10 @@ export class GuestAgent {
     const response = await fetch(url, { method, headers, redirect: 'manual', ...(form ? { body: new URLSearchParams(form).toString() } : {}) });
     for (const line of response.headers.getSetCookie()) await this.jar.setCookie(line, url);
     const location = response.headers.get('location') ?? undefined;
-    return { status: response.status, url, location: location ? new URL(location, url).href : undefined, html: await response.text() };
+    return {
+      status: response.status, url, location: location ? new URL(location, url).href : undefined, html: await response.text(),
+      requestId: response.headers.get('x-request-id') ?? undefined,
+    };
   }
 
   /** GETs the URL and follows redirects until a page answers, or until `stop` says a URL is the end. */

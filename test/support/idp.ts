@@ -1,9 +1,10 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
+import { Writable } from 'node:stream';
 
 import { createApp, type GuestIdp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
-import { createLogger } from '../../src/log.ts';
+import { createLogger, type Logger } from '../../src/log.ts';
 import type { KeyValueStore } from '../../src/store/key-value-store.ts';
 import { MemoryStore } from '../../src/store/memory-store.ts';
 import { RedisStore } from '../../src/store/redis-store.ts';
@@ -29,6 +30,20 @@ export interface StartOptions {
   namespace?: string;
   /** Keep the data when closing (another instance still uses it). */
   keepData?: boolean;
+  /** Default: the JSON-lines logger of LOG_LEVEL (TEST_LOG_LEVEL, else silent). See capturedLog(). */
+  log?: Logger;
+}
+
+/** A logger whose JSON lines are kept, parsed, for a test to read (at info and above). */
+export function capturedLog(): { lines: Array<Record<string, unknown>>; log: Logger } {
+  const lines: Array<Record<string, unknown>> = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(JSON.parse(String(chunk)) as Record<string, unknown>);
+      done();
+    },
+  });
+  return { lines, log: createLogger('info', sink) };
 }
 
 /**
@@ -57,7 +72,7 @@ export async function startIdp(options: StartOptions = {}): Promise<RunningIdp> 
     ? new MemoryStore()
     : options.store ?? await RedisStore.connect({ url: requireRedisUrl() });
   const namespace = options.namespace ?? uniqueNamespace();
-  const idp = createApp({ config, store, log: createLogger(config.logLevel), keyNamespace: namespace });
+  const idp = createApp({ config, store, log: options.log ?? createLogger(config.logLevel), keyNamespace: namespace });
   server.on('request', idp.app.callback());
 
   return {

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 
+import { decodeJwt, decodeProtectedHeader, importJWK, SignJWT } from 'jose';
 import { Provider } from 'oidc-provider';
 
 import { Keys } from '../../src/store/keys.ts';
@@ -28,22 +29,54 @@ export interface UpstreamIdp {
   addAccount(account: UpstreamAccount): void;
   /** Addresses the consumer-account lookup says have an account. */
   consumerAccounts: Set<string>;
-  /** Misbehaviours for failure tests. */
-  tamper: { idTokenSignature: boolean; nonce: boolean };
+  /** Misbehaviours for failure tests; `resetTamper` turns them all off. */
+  tamper: UpstreamTamper;
+  resetTamper(): void;
+  /** Every access and ID token its token endpoint handed out (to prove none reaches a log). */
+  issuedTokens: string[];
+  /** Its userinfo endpoint's answers, in order (its claims as JSON). */
+  userinfoAnswers: Array<Record<string, unknown>>;
   /** TCP connections and HTTP requests it received so far (SSRF tests: none may arrive). */
   seen: { connections: number; requests: number };
   stop(): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function startUpstreamIdp(name: string, { amr = ['pwd'] }: { amr?: string[] } = {}): Promise<UpstreamIdp> {
+export interface UpstreamTamper {
+  idTokenSignature: boolean;
+  nonce: boolean;
+  /** Claims to overwrite in the ID token, which is then signed again with the provider's own key (a misconfigured provider, not a forger). */
+  idTokenClaims: Record<string, unknown> | undefined;
+  /** The token endpoint answers this instead of tokens (an object as JSON, a string starting with `<` as HTML, unless `type` says). */
+  tokenAnswer: { status: number; body: string | object; type?: string } | undefined;
+  /** Userinfo describes this subject instead of the signed-in one. */
+  userinfoSubject: string | undefined;
+}
+
+export interface UpstreamOptions {
+  amr?: string[];
+  /**
+   * false (the default here): every requested claim in the ID token too. true: oidc-provider's own
+   * default, OpenID Connect's rule: with an access token issued, the scope's claims (email,
+   * email_verified, name) are only in userinfo.
+   */
+  conformIdTokenClaims?: boolean;
+}
+
+function untampered(): UpstreamTamper {
+  return { idTokenSignature: false, nonce: false, idTokenClaims: undefined, tokenAnswer: undefined, userinfoSubject: undefined };
+}
+
+export async function startUpstreamIdp(name: string, { amr = ['pwd'], conformIdTokenClaims = false }: UpstreamOptions = {}): Promise<UpstreamIdp> {
   const server: Server = createServer();
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const issuer = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   const accounts = new Map<string, UpstreamAccount>();
   const consumerAccounts = new Set<string>();
-  const tamper = { idTokenSignature: false, nonce: false };
+  const tamper = untampered();
+  const issuedTokens: string[] = [];
+  const userinfoAnswers: Array<Record<string, unknown>> = [];
   const seen = { connections: 0, requests: 0 };
   server.on('connection', () => { seen.connections += 1; });
 
@@ -57,7 +90,7 @@ export async function startUpstreamIdp(name: string, { amr = ['pwd'] }: { amr?: 
     cookies: { keys: ['upstream-test-cookie-key'] },
     ttl: { Interaction: 600, Grant: 3600, Session: 3600, AccessToken: 600, AuthorizationCode: 60, IdToken: 600 },
     claims: { openid: ['sub', 'amr'], email: ['email', 'email_verified'], profile: ['name'] },
-    conformIdTokenClaims: false,
+    conformIdTokenClaims,
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     async findAccount(_ctx, sub) {
       const account = accounts.get(sub);
@@ -72,12 +105,31 @@ export async function startUpstreamIdp(name: string, { amr = ['pwd'] }: { amr?: 
   });
   provider.use(async (ctx, next) => {
     if (tamper.nonce && ctx.path === '/auth' && ctx.query.nonce) ctx.query = { ...ctx.query, nonce: 'not-the-nonce-that-was-sent' };
+    if (tamper.tokenAnswer && ctx.path === '/token') {
+      ctx.status = tamper.tokenAnswer.status;
+      ctx.body = tamper.tokenAnswer.body;
+      if (tamper.tokenAnswer.type) ctx.type = tamper.tokenAnswer.type;
+      return;
+    }
     await next();
-    const body = ctx.body as { id_token?: string } | undefined;
-    if (tamper.idTokenSignature && ctx.path === '/token' && body?.id_token) {
+    if (ctx.path === '/me' && ctx.status === 200) {
+      // oidc-provider always answers with the token's own subject (account_claims.js): the lie is told here.
+      if (tamper.userinfoSubject) ctx.body = { ...(ctx.body as object), sub: tamper.userinfoSubject };
+      userinfoAnswers.push(ctx.body as Record<string, unknown>);
+    }
+    const body = ctx.body as { id_token?: string; access_token?: string } | undefined;
+    if (ctx.path !== '/token' || !body?.id_token) return;
+    if (tamper.idTokenClaims) {
+      const header = decodeProtectedHeader(body.id_token);
+      body.id_token = await new SignJWT({ ...decodeJwt(body.id_token), ...tamper.idTokenClaims })
+        .setProtectedHeader({ alg: header.alg!, kid: header.kid!, typ: 'JWT' })
+        .sign(await importJWK(signingKey.privateJwk, signingKey.alg));
+    }
+    if (tamper.idTokenSignature) {
       const [header, payload, signature] = body.id_token.split('.');
       body.id_token = [header, payload, `${signature!.slice(0, -4)}AAAA`].join('.');
     }
+    issuedTokens.push(body.id_token, ...(body.access_token ? [body.access_token] : []));
   });
   const handle = provider.callback();
 
@@ -123,6 +175,11 @@ export async function startUpstreamIdp(name: string, { amr = ['pwd'] }: { amr?: 
     name,
     consumerAccounts,
     tamper,
+    resetTamper() {
+      Object.assign(tamper, untampered());
+    },
+    issuedTokens,
+    userinfoAnswers,
     seen,
     async registerClient(client) {
       // The provider's own (memory) adapter holds dynamic clients; its static getter is untyped.
