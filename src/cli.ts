@@ -1,6 +1,8 @@
 import { Command, CommanderError, Option } from 'commander';
 
 import { AdminApiError, AdminClient } from './cli/admin-client.ts';
+import { addClientsCommands } from './cli/clients-commands.ts';
+import { type CommandContext, type List, tenantPath } from './cli/command-context.ts';
 import { EXIT, EXIT_CODES_HELP } from './cli/exit-codes.ts';
 import { type Output, record, type Row, show, table } from './cli/output.ts';
 
@@ -16,12 +18,9 @@ export interface CliIo {
 }
 
 type Tenant = Row & { id: string };
-type Client = Row & { client_id: string; client_secret?: string };
 type User = Row & { id: string; mail: string };
-type List<T> = { value: T[]; '@odata.nextLink'?: string };
 
 const TENANT_FIELDS = ['id', 'displayName', 'verifiedDomains', 'issuer', 'createdDateTime'];
-const CLIENT_FIELDS = ['client_id', 'client_name', 'application_type', 'token_endpoint_auth_method', 'grant_types', 'redirect_uris', 'roles'];
 const USER_COLUMNS = ['id', 'mail', 'displayName', 'userType', 'externalUserState', 'source', 'lastSignInDateTime'];
 const USER_FIELDS = [...USER_COLUMNS, 'externalUserStateChangeDateTime', 'createdDateTime'];
 
@@ -54,14 +53,13 @@ function buildProgram(io: CliIo): Command {
     .showHelpAfterError('(add --help for usage)');
   program.configureOutput({ writeOut: (text) => io.print(text.trimEnd()), writeErr: (text) => io.error(text.trimEnd()) });
 
-  const context = (command: Command) => {
+  const context: CommandContext = (command) => {
     const options = command.optsWithGlobals<{ url: string; token?: string; json?: boolean }>();
     const token = options.token ?? io.env.GUEST_IDP_TOKEN ?? io.env.ADMIN_TOKEN;
     if (!token) throw new AdminApiError('no token: pass --token, or set GUEST_IDP_TOKEN or ADMIN_TOKEN', EXIT.notAllowed);
     const output: Output = { json: options.json ?? false, print: io.print };
     return { api: new AdminClient(options.url, token), output };
   };
-  const tenantPath = (tenant: string) => `/admin/tenants/${encodeURIComponent(tenant)}`;
 
   // tenants
   const tenants = program.command('tenants').description('organizations: their issuers, domains and keys');
@@ -98,44 +96,7 @@ function buildProgram(io: CliIo): Command {
     show(output, { deleted: tenant }, () => `Deleted tenant ${tenant}.`);
   });
 
-  // clients
-  const clients = program.command('clients').description('relying-party apps of a tenant');
-  clients.command('list').argument('<tenant>', 'tenant id').description('list the tenant\'s clients').action(async (tenant: string, _options, command: Command) => {
-    const { api, output } = context(command);
-    const list = await api.get<List<Client>>(`${tenantPath(tenant)}/clients`);
-    show(output, list, () => table(list.value, ['client_id', 'client_name', 'token_endpoint_auth_method', 'grant_types', 'roles']));
-  });
-  clients.command('show').argument('<tenant>', 'tenant id').argument('<client>', 'client id').description('show one client')
-    .action(async (tenant: string, client: string, _options, command: Command) => {
-      const { api, output } = context(command);
-      const found = await api.get<Client>(`${tenantPath(tenant)}/clients/${encodeURIComponent(client)}`);
-      show(output, found, () => record(found, CLIENT_FIELDS));
-    });
-  clients.command('create').argument('<tenant>', 'tenant id').description('register a client; its secret is shown once')
-    .requiredOption('--name <name>', 'client name')
-    .option('--redirect-uri <uri...>', 'redirect URI(s) of a code-flow app')
-    .option('--public', 'a public app (PKCE, no secret)')
-    .option('--native', 'a native or command-line app (RFC 8252): public, with http://127.0.0.1/… (any port) or com.example.app:/… redirect URIs')
-    .option('--service', 'a service that uses client credentials instead of signing users in')
-    .option('--admin', 'with --service: may administer this tenant')
-    .action(async (tenant: string, options: { name: string; redirectUri?: string[]; public?: boolean; native?: boolean; service?: boolean; admin?: boolean }, command: Command) => {
-      const { api, output } = context(command);
-      const created = await api.post<Client>(`${tenantPath(tenant)}/clients`, {
-        client_name: options.name,
-        ...(options.native ? { application_type: 'native' } : {}),
-        ...(options.redirectUri ? { redirect_uris: options.redirectUri } : {}),
-        ...(options.public ? { token_endpoint_auth_method: 'none' } : {}),
-        ...(options.service ? { grant_types: ['client_credentials'] } : {}),
-        ...(options.admin ? { roles: ['admin'] } : {}),
-      });
-      show(output, created, () => `${record(created, [...CLIENT_FIELDS, 'client_secret'])}${created.client_secret ? '\n\nThe secret is shown only now: keep it safe.' : ''}`);
-    });
-  clients.command('delete').argument('<tenant>', 'tenant id').argument('<client>', 'client id').description('delete a client')
-    .action(async (tenant: string, client: string, _options, command: Command) => {
-      const { api, output } = context(command);
-      await api.delete(`${tenantPath(tenant)}/clients/${encodeURIComponent(client)}`);
-      show(output, { deleted: client }, () => `Deleted client ${client}.`);
-    });
+  addClientsCommands(program, context);
 
   // invitations
   program.command('invite').argument('<tenant>', 'tenant id').argument('<email>', 'the guest\'s email address')
@@ -303,7 +264,7 @@ function allCommands(command: Command): Command[] {
 }
 
 function invite(api: AdminClient, tenant: string, email: string, options: { redirect: string; name?: string; send?: boolean; reset?: boolean }) {
-  return api.post<Row>(`/admin/tenants/${encodeURIComponent(tenant)}/invitations`, {
+  return api.post<Row>(`${tenantPath(tenant)}/invitations`, {
     invitedUserEmailAddress: email,
     inviteRedirectUrl: options.redirect,
     ...(options.name ? { invitedUserDisplayName: options.name } : {}),
@@ -314,7 +275,7 @@ function invite(api: AdminClient, tenant: string, email: string, options: { redi
 
 /** A user named by id, or by address (looked up with `$filter=mail eq`). */
 async function findUser(api: AdminClient, tenant: string, idOrEmail: string): Promise<User> {
-  const base = `/admin/tenants/${encodeURIComponent(tenant)}/users`;
+  const base = `${tenantPath(tenant)}/users`;
   if (!idOrEmail.includes('@')) return api.get<User>(`${base}/${encodeURIComponent(idOrEmail)}`);
   const found = await api.get<List<User>>(`${base}?${new URLSearchParams({ $filter: `mail eq '${idOrEmail.replaceAll("'", "''")}'` })}`);
   const user = found.value[0];

@@ -112,6 +112,55 @@ test('the whole guest lifecycle from the CLI, each step visible in the users lis
   expect((await cli(['tenants', 'show', 'woodgrove'])).code).toBe(3);
 });
 
+test('a client registered with every field the admin API takes, back-channel logout included', async () => {
+  expect((await cli(['tenants', 'create', '--id', 'alpine', '--name', 'Alpine Ski House'])).code).toBe(0);
+  const created = await cli(['clients', 'create', 'alpine', '--name', 'Lift passes',
+    '--redirect-uri', 'https://passes.alpine.example/callback',
+    '--post-logout-redirect-uri', 'https://passes.alpine.example/signed-out', '--post-logout-redirect-uri', 'https://passes.alpine.example/',
+    '--grant-type', 'authorization_code', '--auth-method', 'client_secret_post', '--id-token-alg', 'ES256',
+    '--backchannel-logout-uri', 'https://passes.alpine.example/backchannel-logout', '--backchannel-logout-session-required']);
+  expect({ code: created.code, stderr: created.stderr }).toEqual({ code: 0, stderr: '' });
+  const expected = {
+    post_logout_redirect_uris: 'https://passes.alpine.example/signed-out, https://passes.alpine.example/',
+    grant_types: 'authorization_code',
+    token_endpoint_auth_method: 'client_secret_post',
+    id_token_signed_response_alg: 'ES256',
+    backchannel_logout_uri: 'https://passes.alpine.example/backchannel-logout',
+    backchannel_logout_session_required: 'true',
+  };
+  const fields = (stdout: string) => Object.fromEntries(Object.keys(expected).map((field) => [field, stdout.match(new RegExp(`^${field}:\\s+(.*)$`, 'm'))?.[1]]));
+  expect(fields(created.stdout)).toEqual(expected);
+  const clientId = created.stdout.match(/^client_id:\s+(\S+)$/m)?.[1];
+  expect(fields((await cli(['clients', 'show', 'alpine', clientId ?? '-'])).stdout)).toEqual(expected);
+
+  // What the API stored, read without the CLI.
+  const stored = await fetch(`${idp.baseUrl}/admin/tenants/alpine/clients/${clientId}`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
+  expect(await stored.json()).toMatchObject({
+    client_name: 'Lift passes',
+    post_logout_redirect_uris: ['https://passes.alpine.example/signed-out', 'https://passes.alpine.example/'],
+    grant_types: ['authorization_code'],
+    token_endpoint_auth_method: 'client_secret_post',
+    id_token_signed_response_alg: 'ES256',
+    backchannel_logout_uri: 'https://passes.alpine.example/backchannel-logout',
+    backchannel_logout_session_required: true,
+  });
+});
+
+test('a refused client field: the CLI prints the admin API\'s own message and exits 4, nothing registered', async () => {
+  expect((await cli(['tenants', 'create', '--id', 'fourth-coffee', '--name', 'Fourth Coffee'])).code).toBe(0);
+  const body = { client_name: 'Orders', redirect_uris: ['https://orders.fourthcoffee.example/callback'], backchannel_logout_uri: 'http://orders.fourthcoffee.example/logout' };
+  const api = await fetch(`${idp.baseUrl}/admin/tenants/fourth-coffee/clients`, {
+    method: 'POST', headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
+  });
+  expect(api.status).toBe(400);
+  const { error } = await api.json() as { error: { message: string } };
+  expect(error.message).toMatch(/^Invalid request body: backchannel_logout_uri: /);
+
+  const run = await cli(['clients', 'create', 'fourth-coffee', '--name', body.client_name, '--redirect-uri', ...body.redirect_uris, '--backchannel-logout-uri', body.backchannel_logout_uri]);
+  expect(run).toEqual({ code: 4, stdout: '', stderr: `guest-idp: ${error.message}\n` });
+  expect((await json(['clients', 'list', 'fourth-coffee'])).value).toEqual([]);
+});
+
 describe('exit codes scripts can rely on', () => {
   beforeAll(async () => {
     expect((await cli(['tenants', 'create', '--id', 'tailspin', '--name', 'Tailspin'])).code).toBe(0);
@@ -128,6 +177,7 @@ describe('exit codes scripts can rely on', () => {
     ['an unknown command', ['frobnicate'], {}, 2, /unknown command/],
     ['a missing argument', ['users', 'show', 'tailspin'], {}, 2, /missing required argument/],
     ['a bad choice', ['policy', 'set', 'tailspin', 'sometimes'], {}, 2, /Allowed choices/],
+    ['a shorthand with the field it sets', ['clients', 'create', 'tailspin', '--name', 'App', '--public', '--auth-method', 'client_secret_post'], {}, 2, /'--public' cannot be used with option '--auth-method/],
     ['a server that is not there', ['tenants', 'list', '--url', 'http://127.0.0.1:9'], {}, 1, /cannot reach/],
   ])('%s', async (_case, args, env, code, message) => {
     const run = await cli(args, env as Record<string, string>);
