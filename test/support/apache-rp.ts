@@ -16,7 +16,8 @@ import { freePort } from './redis-server.ts';
  * `/protected/` is behind the module and proxied to a small app in this process that shows what
  * the module hands an application: the OIDC_CLAIM_* headers and the OIDC_access_token* ones.
  * `/signed-out` is the app's public post-logout page. The module's own endpoints live on its
- * redirect URI: `?refresh=` (refresh the tokens now) and `?logout=` (RP-initiated logout).
+ * redirect URI: `?refresh=` (refresh the tokens now), `?logout=` (RP-initiated logout) and
+ * `?logout=backchannel` (where the provider POSTs a logout token: OpenID Connect Back-Channel Logout).
  */
 export interface ApacheRp {
   /** `http://localhost:<port>`: a host name of its own, so its cookies never meet guest-idp's (127.0.0.1). */
@@ -26,12 +27,19 @@ export interface ApacheRp {
   postLogoutRedirectUri: string;
   /** The module's logout URL: ends the Apache session, then the provider's (end_session_endpoint). */
   logoutUrl: string;
+  /** Where the module takes back-channel logout tokens (registered only when the test chooses to). */
+  backchannelLogoutUri: string;
   /** The config file Apache runs with, as written. */
   config: string;
   /** Every request the app behind Apache received, with the OIDC_* headers the module set. */
   seen: AppRequest[];
-  /** Apache's error log so far (also in var/apache-rp/error.log, for a human after the run). */
+  /**
+   * Apache's error log so far, with the request lines of back-channel logout calls (also in
+   * var/apache-rp/<name>.error.log, for a human after the run).
+   */
   errorLog(): string;
+  /** The first whole line of that log matching `pattern`, as soon as Apache has written it. */
+  waitForLog(pattern: RegExp): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -44,13 +52,18 @@ export interface AppRequest {
 export interface ApacheRpOptions {
   /** The tenant's issuer; the module reads `${issuer}/.well-known/openid-configuration`. */
   issuer: string;
-  /** Registers the client for these URLs (through the admin API) and returns its credentials. */
-  register(urls: { redirectUri: string; postLogoutRedirectUri: string }): Promise<{ client_id: string; client_secret: string }>;
+  /**
+   * Registers the client (through the admin API) and returns its credentials: with the redirect
+   * and post-logout URIs, and with the back-channel logout URI when the test wants the module told.
+   */
+  register(urls: { redirectUri: string; postLogoutRedirectUri: string; backchannelLogoutUri: string }): Promise<{ client_id: string; client_secret: string }>;
+  /** Names its log file, var/apache-rp/<name>.error.log: one per Apache of a run. */
+  name: string;
 }
 
 const APACHE = '/usr/sbin/apache2';
 const MODULES = '/usr/lib/apache2/modules';
-const LOG_FILE = join(import.meta.dirname, '..', '..', 'var', 'apache-rp', 'error.log');
+const LOG_DIRECTORY = join(import.meta.dirname, '..', '..', 'var', 'apache-rp');
 
 function apacheUnavailable(): string | undefined {
   if (!existsSync(APACHE)) return `${APACHE} is missing (Debian package apache2; .ci/run installs it)`;
@@ -88,6 +101,10 @@ DefaultRuntimeDir ${quote(directory)}
 # and keeps every line. (/dev/stderr cannot be opened: node's stdio pipes are sockets.)
 ErrorLog "||/bin/cat"
 LogLevel warn auth_openidc:info
+# mod_auth_openidc 2.4.12 logs a back-channel logout it carried out only at debug level (with the
+# sid), so its calls are logged as request lines in the same stream, and only those: the query
+# strings of the other requests carry codes and tokens.
+CustomLog "||/bin/cat" "[back-channel logout] %a \\"%r\\" %>s" "expr=%{QUERY_STRING} == 'logout=backchannel'"
 ${user ? `User ${user}\nGroup ${user}\n` : ''}
 LoadModule mpm_event_module ${MODULES}/mod_mpm_event.so
 LoadModule authn_core_module ${MODULES}/mod_authn_core.so
@@ -145,7 +162,13 @@ export async function startApacheRp(options: ApacheRpOptions): Promise<ApacheRp>
   const origin = `http://localhost:${port}`;
   const redirectUri = `${origin}/redirect_uri`;
   const postLogoutRedirectUri = `${origin}/signed-out`;
-  const client = await options.register({ redirectUri, postLogoutRedirectUri });
+  // mod_auth_openidc takes back-channel logout on its redirect URI, `?logout=backchannel` (it needs
+  // OIDCSessionType server-cache, as below, to find the session by the token's sid or sub). The
+  // browser knows Apache as localhost; guest-idp's server calls the address Apache listens on, so
+  // the delivery does not depend on how a machine resolves localhost (::1 first on some). The
+  // module matches its redirect URI by path only.
+  const backchannelLogoutUri = `http://127.0.0.1:${port}/redirect_uri?logout=backchannel`;
+  const client = await options.register({ redirectUri, postLogoutRedirectUri, backchannelLogoutUri });
 
   const directory = mkdtempSync(join(tmpdir(), 'guest-idp-apache-'));
   const config = apacheConfig({
@@ -156,15 +179,18 @@ export async function startApacheRp(options: ApacheRpOptions): Promise<ApacheRp>
   const configFile = join(directory, 'httpd.conf');
   writeFileSync(configFile, config, { mode: 0o600 });
 
-  mkdirSync(join(LOG_FILE, '..'), { recursive: true });
-  writeFileSync(LOG_FILE, '');
+  const logFile = join(LOG_DIRECTORY, `${options.name}.error.log`);
+  mkdirSync(LOG_DIRECTORY, { recursive: true });
+  writeFileSync(logFile, '');
   let log = '';
+  const waiters = new Set<() => void>();
   const child: ChildProcess = spawn(APACHE, ['-DFOREGROUND', '-f', configFile], { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH ?? '' } });
   const exited = once(child, 'exit');
   const ready = new Promise<void>((resolve, reject) => {
     const collect = (chunk: Buffer) => {
       log += chunk.toString();
-      appendFileSync(LOG_FILE, chunk);
+      appendFileSync(logFile, chunk);
+      for (const waiter of waiters) waiter();
       if (log.includes('resuming normal operations')) resolve();
     };
     // Errors before the log is open (config syntax) come on stderr, the error log on stdout.
@@ -196,9 +222,21 @@ export async function startApacheRp(options: ApacheRpOptions): Promise<ApacheRp>
     redirectUri,
     postLogoutRedirectUri,
     logoutUrl: `${redirectUri}?logout=${encodeURIComponent(postLogoutRedirectUri)}`,
+    backchannelLogoutUri,
     config,
     seen,
     errorLog: () => log,
+    waitForLog: (pattern) => new Promise((resolve, reject) => {
+      const check = () => {
+        const line = log.slice(0, log.lastIndexOf('\n')).split('\n').find((candidate) => pattern.test(candidate));
+        if (line === undefined) return;
+        waiters.delete(check);
+        resolve(line);
+      };
+      waiters.add(check);
+      check();
+      exited.then(() => reject(new Error(`apache2 exited before it logged a line matching ${pattern}:\n${log}`)));
+    }),
     close: cleanUp,
   };
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 
@@ -6,7 +7,8 @@ import * as oidc from 'openid-client';
 /**
  * A tiny relying-party web app on loopback, as a tenant's developer would write it with
  * openid-client: `/login` starts the code flow (PKCE, state, nonce), `/callback` exchanges the
- * code and shows who signed in, `/welcome` is where invitations lead.
+ * code and shows who signed in, `/welcome` is where invitations lead, `/logout` signs the guest
+ * out as such an app does (RP-initiated logout with the ID token of its session as hint).
  */
 export interface DemoApp {
   origin: string;
@@ -22,6 +24,9 @@ export async function startDemoApp(issuer: string, client: { client_id: string; 
   const redirectUri = `${origin}/callback`;
   const config = await oidc.discovery(new URL(issuer), client.client_id, client.client_secret, undefined, { execute: [oidc.allowInsecureRequests] });
   const pending = new Map<string, { verifier: string; nonce: string }>();
+  // The app's own sessions: a random cookie names the ID token it keeps for signing out.
+  const sessions = new Map<string, string>();
+  const SESSION_COOKIE = 'demo_app_session';
 
   const page = (title: string, body: string) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head>
 <body style="font-family:system-ui,sans-serif;margin:40px"><h1>${title}</h1>${body}</body></html>`;
@@ -46,8 +51,17 @@ export async function startDemoApp(issuer: string, client: { client_id: string; 
         pending.delete(state);
         const tokens = await oidc.authorizationCodeGrant(config, url, { pkceCodeVerifier: transaction.verifier, expectedState: state, expectedNonce: transaction.nonce });
         const claims = tokens.claims()!;
-        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page('Signed in to the app',
-          `<p id="who">${claims.email}</p><pre id="claims">${JSON.stringify(claims, null, 2)}</pre>`));
+        const session = randomBytes(16).toString('base64url');
+        sessions.set(session, tokens.id_token!);
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'set-cookie': `${SESSION_COOKIE}=${session}; Path=/; HttpOnly; SameSite=Lax` })
+          .end(page('Signed in to the app',
+            `<p id="who">${claims.email}</p><pre id="claims">${JSON.stringify(claims, null, 2)}</pre><p><a href="/logout">Sign out</a></p>`));
+      } else if (url.pathname === '/logout') {
+        const session = new RegExp(`(?:^|;\\s*)${SESSION_COOKIE}=([^;]+)`).exec(req.headers.cookie ?? '')?.[1];
+        const idToken = session ? sessions.get(session) : undefined;
+        if (!session || !idToken) throw new Error('not signed in');
+        sessions.delete(session);
+        res.writeHead(302, { location: oidc.buildEndSessionUrl(config, { id_token_hint: idToken }).href, 'set-cookie': `${SESSION_COOKIE}=; Path=/; Max-Age=0` }).end();
       } else if (url.pathname === '/welcome') {
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page('Welcome to the app', '<p>Your invitation is accepted.</p>'));
       } else {
