@@ -1,10 +1,9 @@
 import { Redis } from 'ioredis';
 
-import { GuestAgent, type GuestPage, textOf } from '../support/guest-agent.ts';
-import { capturedLog, requireRedisUrl, type RunningIdp, startIdp } from '../support/idp.ts';
-import { RelyingParty } from '../support/relying-party.ts';
-import { inviteGuest, type SignInFixture, tenantWithApp } from '../support/sign-in.ts';
-import { startUpstreamIdp, type UpstreamIdp, type UpstreamTamper } from '../support/upstream-idp.ts';
+import { type GuestAgent, type GuestPage, textOf } from '../support/guest-agent.ts';
+import { requireRedisUrl, type RunningIdp } from '../support/idp.ts';
+import { PARTNER_CLIENT, type PartnerFederation, startPartnerFederation } from '../support/partner-federation.ts';
+import type { UpstreamIdp, UpstreamTamper } from '../support/upstream-idp.ts';
 
 /**
  * When the upstream leg goes wrong: the guest ends on a clear error page with a way to try again
@@ -12,38 +11,16 @@ import { startUpstreamIdp, type UpstreamIdp, type UpstreamTamper } from '../supp
  * saying why (a classified cause), without the code, tokens, secret or address.
  */
 
+let federation: PartnerFederation;
 let idp: RunningIdp;
 let upstream: UpstreamIdp;
-let contoso: SignInFixture;
-let counter = 0;
-const logged = capturedLog();
-const CLIENT = { client_id: 'contoso', client_secret: 'contoso-secret-0123456789abcdef' };
-
-/** A fresh invited guest of the partner domain, signed in up to the upstream's page. */
-async function atUpstream(): Promise<{ guest: GuestAgent; rp: RelyingParty; page: GuestPage; email: string; sub: string }> {
-  counter += 1;
-  const email = `guest${counter}@partner.example`;
-  const sub = `sub-${counter}`;
-  upstream.addAccount({ sub, email });
-  await inviteGuest(idp, 'contoso', email);
-  const guest = new GuestAgent();
-  const rp = await RelyingParty.discover(contoso.issuer, contoso.app, contoso.redirectUri);
-  const page = await guest.follow(await rp.authorizationUrl({ login_hint: email }), rp.isCallback);
-  expect(page.url.startsWith(upstream.issuer)).toBe(true);
-  return { guest, rp, page, email, sub };
-}
+let logged: PartnerFederation['logged'];
 
 /** Submits the upstream's form without following past our federation callback. */
 async function backFromUpstream(guest: GuestAgent, page: GuestPage, account: string): Promise<string> {
   const answer = await guest.submit(page, '', { account }, (url) => url.includes('/federation/callback'));
   expect(answer.location).toMatch(/\/contoso\/v2\.0\/federation\/callback\?/);
   return answer.location!;
-}
-
-async function expectNothingRedeemed(email: string) {
-  const user = await idp.users.findByMail('contoso', email);
-  expect(user).toMatchObject({ externalUserState: 'PendingAcceptance', source: null });
-  expect(user?.upstreamIdentity ?? null).toBeNull();
 }
 
 /** The one line the failed leg logged, found by the request id the guest's page shows. */
@@ -58,7 +35,7 @@ function causeLogged(page: GuestPage): Record<string, unknown> {
 /** Nothing logged for the request holds the code, a token the upstream issued, the client secret or the address. */
 function expectNothingSecretLogged(page: GuestPage, secrets: string[]) {
   const text = JSON.stringify(logged.lines.filter((line) => line.requestId === page.requestId));
-  for (const secret of [...secrets, ...upstream.issuedTokens, CLIENT.client_secret]) expect(text).not.toContain(secret);
+  for (const secret of [...secrets, ...upstream.issuedTokens, PARTNER_CLIENT.client_secret]) expect(text).not.toContain(secret);
 }
 
 /** The error page offers a retry that starts the upstream leg again. */
@@ -67,30 +44,22 @@ function expectRetry(page: GuestPage) {
 }
 
 beforeAll(async () => {
-  upstream = await startUpstreamIdp('Partner IdP');
-  idp = await startIdp({ log: logged.log });
-  contoso = await tenantWithApp(idp, 'contoso');
-  await upstream.registerClient({ ...CLIENT, redirect_uris: [`${idp.baseUrl}/contoso/v2.0/federation/callback`] });
-  expect((await idp.admin('PUT', '/admin/tenants/contoso/identityProviders/partner', {
-    type: 'oidc', displayName: 'Partner IdP', issuer: upstream.issuer, clientId: CLIENT.client_id, clientSecret: CLIENT.client_secret, domains: ['partner.example'],
-  })).status).toBe(201);
+  federation = await startPartnerFederation();
+  ({ idp, upstream, logged } = federation);
 });
 
-afterAll(async () => {
-  await idp.close();
-  await upstream.close();
-});
+afterAll(() => federation.close());
 
 afterEach(() => upstream.resetTamper());
 
 test('an error response (the guest cancels upstream) ends on a page that says so, with a retry', async () => {
-  const { guest, page, email } = await atUpstream();
+  const { guest, page, email } = await federation.atUpstream();
   const end = await guest.follow(await backFromUpstream(guest, page, '__cancel'));
   expect(end.status).toBe(400);
   expect(textOf(end.html)).toContain('Signing in at Partner IdP didn’t finish');
   expect(textOf(end.html)).toContain('access was denied, or the sign-in was cancelled');
   expectRetry(end);
-  await expectNothingRedeemed(email);
+  await federation.expectNothingRedeemed(email);
   // A guest's own cancel is no operator's problem: info, not warn.
   expect(causeLogged(end)).toMatchObject({ level: 30, tenant: 'contoso', issuer: upstream.issuer, cause: 'authorizationError', oauthError: 'access_denied', oauthErrorDescription: 'The user cancelled.' });
 
@@ -100,23 +69,23 @@ test('an error response (the guest cancels upstream) ends on a page that says so
 });
 
 test('an ID token with a bad signature is refused', async () => {
-  const { guest, page, email, sub } = await atUpstream();
+  const { guest, page, email, sub } = await federation.atUpstream();
   upstream.tamper.idTokenSignature = true;
   const end = await guest.follow(await backFromUpstream(guest, page, sub));
   expect(end.status).toBe(502);
   expect(textOf(end.html)).toContain('We couldn’t verify the answer from Partner IdP');
   expectRetry(end);
-  await expectNothingRedeemed(email);
+  await federation.expectNothingRedeemed(email);
   expect(causeLogged(end)).toMatchObject({ level: 40, cause: 'idTokenSignature', detail: expect.stringContaining('JWT signature verification failed') });
 });
 
 test('an ID token with the wrong nonce is refused', async () => {
   upstream.tamper.nonce = true;
-  const { guest, page, email, sub } = await atUpstream();
+  const { guest, page, email, sub } = await federation.atUpstream();
   const end = await guest.follow(await backFromUpstream(guest, page, sub));
   expect(end.status).toBe(502);
   expect(textOf(end.html)).toContain('We couldn’t verify the answer from Partner IdP');
-  await expectNothingRedeemed(email);
+  await federation.expectNothingRedeemed(email);
   expect(causeLogged(end)).toMatchObject({ level: 40, cause: 'idTokenNonce' });
 });
 
@@ -128,7 +97,7 @@ describe('a misbehaving upstream: the page shows the request id, the log line wi
     { name: 'an expired ID token', tamper: { idTokenClaims: { exp: 1_000_000_000 } }, cause: 'idTokenExpired', detail: 'expiration is past current timestamp' },
   ];
   test.each(cases)('$name: 502, cause $cause', async ({ tamper, cause, detail }) => {
-    const { guest, page, email, sub } = await atUpstream();
+    const { guest, page, email, sub } = await federation.atUpstream();
     Object.assign(upstream.tamper, tamper);
     const callback = await backFromUpstream(guest, page, sub);
     const end = await guest.follow(callback);
@@ -138,11 +107,11 @@ describe('a misbehaving upstream: the page shows the request id, the log line wi
       level: 40, tenant: 'contoso', issuer: upstream.issuer, kind: 'invalidResponse', cause, detail: expect.stringContaining(detail),
     });
     expectNothingSecretLogged(end, [new URL(callback).searchParams.get('code')!, email]);
-    await expectNothingRedeemed(email);
+    await federation.expectNothingRedeemed(email);
   });
 
   test('the token endpoint answering invalid_grant: 502 naming the error; the log has error and description, the address in it cut to its domain', async () => {
-    const { guest, page, email, sub } = await atUpstream();
+    const { guest, page, email, sub } = await federation.atUpstream();
     upstream.tamper.tokenAnswer = { status: 400, body: { error: 'invalid_grant', error_description: `grant of ${email} expired\n${'x'.repeat(400)}` } };
     const callback = await backFromUpstream(guest, page, sub);
     const end = await guest.follow(callback);
@@ -157,7 +126,7 @@ describe('a misbehaving upstream: the page shows the request id, the log line wi
     });
     expect((line.oauthErrorDescription as string).length).toBeLessThanOrEqual(200);
     expectNothingSecretLogged(end, [new URL(callback).searchParams.get('code')!, email]);
-    await expectNothingRedeemed(email);
+    await federation.expectNothingRedeemed(email);
   });
 
   test.each([
@@ -165,19 +134,19 @@ describe('a misbehaving upstream: the page shows the request id, the log line wi
     { answer: { status: 200, body: '<x access_token=leaked-in-a-body-that-is-not-json>' }, logged: { httpStatus: 200, detail: 'unexpected response content-type' } },
     { answer: { status: 200, type: 'application/json', body: '{"access_token":"leaked-in-broken-json' }, logged: { detail: 'parsing error occured <- failed to parse "response" body as JSON <- SyntaxError (the body is not JSON)' } },
   ])('a token endpoint answering $answer.status with no token response: 502, cause tokenResponseInvalid, no body in the log', async ({ answer, logged: expected }) => {
-    const { guest, page, email, sub } = await atUpstream();
+    const { guest, page, email, sub } = await federation.atUpstream();
     upstream.tamper.tokenAnswer = answer;
     const end = await guest.follow(await backFromUpstream(guest, page, sub));
     expect(end.status).toBe(502);
     expect(textOf(end.html)).toContain('We couldn’t verify the answer from Partner IdP');
     expect(causeLogged(end)).toMatchObject({ level: 40, cause: 'tokenResponseInvalid', ...expected });
     expectNothingSecretLogged(end, ['leaked-in']);
-    await expectNothingRedeemed(email);
+    await federation.expectNothingRedeemed(email);
   });
 });
 
 test('an expired state (the guest took too long upstream) is refused', async () => {
-  const { guest, page, email, sub } = await atUpstream();
+  const { guest, page, email, sub } = await federation.atUpstream();
   const callback = await backFromUpstream(guest, page, sub);
   // The state record expiring is what "too long" means; remove it rather than wait out its TTL.
   const redis = new Redis(requireRedisUrl());
@@ -190,11 +159,11 @@ test('an expired state (the guest took too long upstream) is refused', async () 
   const end = await guest.follow(callback);
   expect(end.status).toBe(400);
   expect(textOf(end.html)).toContain('This sign-in took too long');
-  await expectNothingRedeemed(email);
+  await federation.expectNothingRedeemed(email);
 });
 
 test('an upstream answer cannot be used twice', async () => {
-  const { guest, page, sub, rp } = await atUpstream();
+  const { guest, page, sub, rp } = await federation.atUpstream();
   const callback = await backFromUpstream(guest, page, sub);
   const first = await guest.follow(callback, rp.isCallback);
   expect(rp.isCallback(first.location!)).toBe(true);
@@ -204,25 +173,25 @@ test('an upstream answer cannot be used twice', async () => {
 });
 
 test('an answer for another sign-in attempt is refused', async () => {
-  const one = await atUpstream();
+  const one = await federation.atUpstream();
   const callback = await backFromUpstream(one.guest, one.page, one.sub);
-  const other = await atUpstream();
+  const other = await federation.atUpstream();
   // The other guest's browser (its own interaction cookie) receives the first guest's answer.
   const end = await other.guest.follow(callback, other.rp.isCallback);
   expect(other.rp.isCallback(end.location ?? '')).toBe(false);
   expect(end.status).toBe(400);
-  await expectNothingRedeemed(one.email);
+  await federation.expectNothingRedeemed(one.email);
 });
 
 test('an upstream that stops answering gets a "couldn’t reach" page; nothing crashes', async () => {
-  const { guest, page, email, sub } = await atUpstream();
+  const { guest, page, email, sub } = await federation.atUpstream();
   const callback = await backFromUpstream(guest, page, sub);
   await upstream.stop();
   const end = await guest.follow(callback);
   expect(end.status).toBe(503);
   expect(textOf(end.html)).toContain('We couldn’t reach Partner IdP');
   expectRetry(end);
-  await expectNothingRedeemed(email);
+  await federation.expectNothingRedeemed(email);
   expect(causeLogged(end)).toMatchObject({ level: 40, cause: 'unreachable', kind: 'unreachable', failure: { cause: 'unreachable', errorCode: 'ECONNREFUSED' } });
   expect((await fetch(`${idp.baseUrl}/healthz`)).status).toBe(200);
 });

@@ -4,10 +4,10 @@ import { UpstreamConnector } from '../../src/federation/upstream-connector.ts';
 import { createLogger } from '../../src/log.ts';
 import { OutboundHttp } from '../../src/outbound/outbound-http.ts';
 import { GuestAgent, type GuestPage, textOf } from '../support/guest-agent.ts';
-import { capturedLog, type RunningIdp, startIdp } from '../support/idp.ts';
-import { RelyingParty } from '../support/relying-party.ts';
-import { inviteGuest, type SignInFixture, tenantWithApp } from '../support/sign-in.ts';
-import { startUpstreamIdp, type UpstreamIdp } from '../support/upstream-idp.ts';
+import type { RunningIdp } from '../support/idp.ts';
+import { PARTNER_CLIENT, type PartnerFederation, startPartnerFederation } from '../support/partner-federation.ts';
+import type { RelyingParty } from '../support/relying-party.ts';
+import type { UpstreamIdp } from '../support/upstream-idp.ts';
 
 /**
  * An upstream provider with OpenID Connect's default claims placement (oidc-provider's own
@@ -16,56 +16,26 @@ import { startUpstreamIdp, type UpstreamIdp } from '../support/upstream-idp.ts';
  * userinfo, for the signed-in subject only.
  */
 
+let federation: PartnerFederation;
 let idp: RunningIdp;
 let upstream: UpstreamIdp;
-let contoso: SignInFixture;
-const logged = capturedLog();
-const CLIENT = { client_id: 'contoso', client_secret: 'contoso-secret-0123456789abcdef' };
-let counter = 0;
-
-/** A fresh invited guest of the partner domain with an upstream account, at the upstream's page. */
-async function atUpstream(account: { email_verified?: boolean; name?: string } = {}) {
-  counter += 1;
-  const email = `guest${counter}@partner.example`;
-  const sub = `partner-sub-${counter}`;
-  upstream.addAccount({ sub, email, ...account });
-  await inviteGuest(idp, 'contoso', email);
-  const guest = new GuestAgent();
-  const rp = await RelyingParty.discover(contoso.issuer, contoso.app, contoso.redirectUri);
-  const page = await guest.follow(await rp.authorizationUrl({ login_hint: email }), rp.isCallback);
-  expect(page.url.startsWith(upstream.issuer)).toBe(true);
-  return { guest, rp, page, email, sub };
-}
+let logged: PartnerFederation['logged'];
 
 function chooseAccount(guest: GuestAgent, page: GuestPage, sub: string, rp: RelyingParty) {
   return guest.submit(page, '', { account: sub }, rp.isCallback);
 }
 
-async function expectNothingRedeemed(email: string) {
-  const user = await idp.users.findByMail('contoso', email);
-  expect(user).toMatchObject({ externalUserState: 'PendingAcceptance', source: null });
-  expect(user?.upstreamIdentity ?? null).toBeNull();
-}
-
 beforeAll(async () => {
-  upstream = await startUpstreamIdp('Partner IdP', { conformIdTokenClaims: true });
-  idp = await startIdp({ log: logged.log });
-  contoso = await tenantWithApp(idp, 'contoso');
-  await upstream.registerClient({ ...CLIENT, redirect_uris: [`${idp.baseUrl}/contoso/v2.0/federation/callback`] });
-  expect((await idp.admin('PUT', '/admin/tenants/contoso/identityProviders/partner', {
-    type: 'oidc', displayName: 'Partner IdP', issuer: upstream.issuer, clientId: CLIENT.client_id, clientSecret: CLIENT.client_secret, domains: ['partner.example'],
-  })).status).toBe(201);
+  federation = await startPartnerFederation({ conformIdTokenClaims: true });
+  ({ idp, upstream, logged } = federation);
 });
 
-afterAll(async () => {
-  await idp.close();
-  await upstream.close();
-});
+afterAll(() => federation.close());
 
 afterEach(() => upstream.resetTamper());
 
 test('the address only in userinfo: the guest signs in, redeems, and the app gets the upstream’s address and name', async () => {
-  const { guest, rp, page, email, sub } = await atUpstream({ name: 'Uma Userinfo' });
+  const { guest, rp, page, email, sub } = await federation.atUpstream({ name: 'Uma Userinfo' });
   const answersBefore = upstream.userinfoAnswers.length;
   const end = await chooseAccount(guest, page, sub, rp);
   expect(end.location && rp.isCallback(end.location)).toBe(true);
@@ -85,7 +55,7 @@ test('the address only in userinfo: the guest signs in, redeems, and the app get
 });
 
 test('userinfo about another subject than the ID token’s is refused: a clear page, the cause logged, nothing redeemed', async () => {
-  const { guest, rp, page, email, sub } = await atUpstream();
+  const { guest, rp, page, email, sub } = await federation.atUpstream();
   upstream.tamper.userinfoSubject = 'partner-sub-of-someone-else';
   const end = await chooseAccount(guest, page, sub, rp);
   expect(rp.isCallback(end.location ?? '')).toBe(false);
@@ -98,18 +68,18 @@ test('userinfo about another subject than the ID token’s is refused: a clear p
   expect(logged.lines.filter((line) => line.requestId === end.requestId && line.msg === 'upstream sign-in failed')).toEqual([
     expect.objectContaining({ level: 40, tenant: 'contoso', issuer: upstream.issuer, cause: 'userinfoSubjectMismatch', kind: 'invalidResponse' }),
   ]);
-  await expectNothingRedeemed(email);
+  await federation.expectNothingRedeemed(email);
 });
 
 test('email_verified false in userinfo is refused as an unconfirmed address, as it is in an ID token', async () => {
-  const { guest, rp, page, email, sub } = await atUpstream({ email_verified: false });
+  const { guest, rp, page, email, sub } = await federation.atUpstream({ email_verified: false });
   const end = await chooseAccount(guest, page, sub, rp);
   expect(rp.isCallback(end.location ?? '')).toBe(false);
   expect(end.status).toBe(403);
   expect(textOf(end.html)).toContain('Partner IdP hasn’t confirmed your address');
   expect(textOf(end.html)).toContain(`did not confirm that ${email} belongs to you`);
   expect(upstream.userinfoAnswers.at(-1)).toMatchObject({ sub, email, email_verified: false });
-  await expectNothingRedeemed(email);
+  await federation.expectNothingRedeemed(email);
 });
 
 test('every request of the leg, userinfo included, goes through the outbound client', async () => {
@@ -123,7 +93,7 @@ test('every request of the leg, userinfo included, goes through the outbound cli
     },
   });
   const connector = new UpstreamConnector(watched, createLogger('silent'));
-  const client = { issuer: upstream.issuer, clientId: CLIENT.client_id, clientSecret: CLIENT.client_secret };
+  const client = { issuer: upstream.issuer, clientId: PARTNER_CLIENT.client_id, clientSecret: PARTNER_CLIENT.client_secret };
   const sub = 'partner-sub-watched';
   upstream.addAccount({ sub, email: 'watched@partner.example' });
   const checks = { state: 'state-0123456789', nonce: 'nonce-0123456789', codeVerifier: 'verifier-0123456789-0123456789-0123456789-0123' };

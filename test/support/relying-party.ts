@@ -23,20 +23,17 @@ export class RelyingParty {
   }
 
   async authorizationUrl(extra: Record<string, string> = {}): Promise<string> {
-    return oidc.buildAuthorizationUrl(this.config, {
-      redirect_uri: this.redirectUri,
-      scope: 'openid email profile',
-      code_challenge: await oidc.calculatePKCECodeChallenge(this.#verifier),
-      code_challenge_method: 'S256',
-      state: this.state,
-      nonce: this.nonce,
-      ...extra,
-    }).href;
+    return oidc.buildAuthorizationUrl(this.config, await this.#authorizationParameters(extra)).href;
   }
 
   /** The same request pushed first (RFC 9126 PAR): the browser's URL carries only the request_uri. */
   async pushedAuthorizationUrl(extra: Record<string, string> = {}): Promise<string> {
-    return (await oidc.buildAuthorizationUrlWithPAR(this.config, {
+    return (await oidc.buildAuthorizationUrlWithPAR(this.config, await this.#authorizationParameters(extra))).href;
+  }
+
+  /** Code flow with PKCE, state and nonce, for the usual scopes; `extra` adds or overrides. */
+  async #authorizationParameters(extra: Record<string, string>): Promise<Record<string, string>> {
+    return {
       redirect_uri: this.redirectUri,
       scope: 'openid email profile',
       code_challenge: await oidc.calculatePKCECodeChallenge(this.#verifier),
@@ -44,7 +41,7 @@ export class RelyingParty {
       state: this.state,
       nonce: this.nonce,
       ...extra,
-    })).href;
+    };
   }
 
   /** Exchanges the code in the URL the browser was sent back to. */
