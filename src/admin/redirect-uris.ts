@@ -13,8 +13,11 @@
 export const APPLICATION_TYPES = ['web', 'native'] as const;
 export type ApplicationType = (typeof APPLICATION_TYPES)[number];
 
-/** Hosts a web app in development may use with http; today's rule, kept. */
-const WEB_HTTP_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+/**
+ * Hosts a web app in development may use with http (redirect, logout and invitation URLs alike);
+ * everywhere else, https.
+ */
+export const DEVELOPMENT_HTTP_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 /** The loopback addresses a native app listens on (RFC 8252 7.3); `localhost` is not one of them. */
 const NATIVE_LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]']);
 
@@ -42,7 +45,7 @@ export function redirectUriProblem(value: string, applicationType: ApplicationTy
 
 function webProblem(url: URL): string | undefined {
   if (url.protocol === 'https:') return undefined;
-  if (url.protocol === 'http:') return WEB_HTTP_HOSTS.has(url.hostname) ? undefined : WEB_REDIRECT_RULE;
+  if (url.protocol === 'http:') return DEVELOPMENT_HTTP_HOSTS.has(url.hostname) ? undefined : WEB_REDIRECT_RULE;
   return isPrivateUseScheme(url) ? `${WEB_REDIRECT_RULE}; ${NATIVE_HINT}` : WEB_REDIRECT_RULE;
 }
 
@@ -53,7 +56,7 @@ function nativeProblem(url: URL): string | undefined {
       return url.hostname === 'localhost' ? LOCALHOST_REFUSED : NATIVE_HTTP_RULE;
     case 'https:':
       // A claimed https URI (RFC 8252 7.2): the app's own domain, opened in the app by the OS.
-      return WEB_HTTP_HOSTS.has(url.hostname) ? CLAIMED_HTTPS_ON_LOOPBACK : undefined;
+      return DEVELOPMENT_HTTP_HOSTS.has(url.hostname) ? CLAIMED_HTTPS_ON_LOOPBACK : undefined;
     default:
       return isPrivateUseScheme(url) ? undefined : PRIVATE_USE_SCHEME_RULE;
   }

@@ -4,7 +4,7 @@ import { disguisingCharacterIn, disguisingCharacterMessage } from '../display-na
 import { isEmailAddress, normalizeEmail } from '../guests/user.ts';
 import { CLIENT_ROLES } from '../tenants/provider-configuration.ts';
 import { isValidDomain, isValidTenantId } from '../tenants/tenant.ts';
-import { APPLICATION_TYPES, redirectUriProblem } from './redirect-uris.ts';
+import { APPLICATION_TYPES, DEVELOPMENT_HTTP_HOSTS, redirectUriProblem } from './redirect-uris.ts';
 
 /**
  * The admin API's request bodies. Objects are strict: an unknown field is a 400, so a typo never
@@ -43,8 +43,6 @@ export const updateTenantBody = z.strictObject({
   verifiedDomains: verifiedDomains.optional(),
 }).refine((body) => Object.keys(body).length > 0, { message: 'give at least one of displayName, verifiedDomains' });
 
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
-
 /** Checked with the client's application_type (redirect-uris.ts), once the whole body is read. */
 const redirectUri = z.string().max(2048);
 
@@ -56,7 +54,7 @@ const redirectUri = z.string().max(2048);
 export function isAcceptableBackchannelLogoutUri(value: string): boolean {
   const url = URL.parse(value);
   if (!url || url.hash || value.includes('#') || url.username || url.password) return false;
-  return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname));
+  return url.protocol === 'https:' || (url.protocol === 'http:' && DEVELOPMENT_HTTP_HOSTS.has(url.hostname));
 }
 
 const backchannelLogoutUri = z.string().max(2048).refine(isAcceptableBackchannelLogoutUri, {
@@ -118,7 +116,7 @@ export const emailAddress = z.string().transform(normalizeEmail).refine(isEmailA
 const inviteRedirectUrl = z.string().max(2048).refine((value) => {
   const url = URL.parse(value);
   return !!url && !url.username && !url.password
-    && (url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname)));
+    && (url.protocol === 'https:' || (url.protocol === 'http:' && DEVELOPMENT_HTTP_HOSTS.has(url.hostname)));
 }, { message: 'must be an https URL (http only for localhost)' });
 
 export const createInvitationBody = z.strictObject({
