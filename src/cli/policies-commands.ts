@@ -1,0 +1,38 @@
+import { Command, Option } from 'commander';
+
+import { type CommandContext, tenantPath } from './command-context.ts';
+import { record, type Row, show } from './output.ts';
+
+/** `guest-idp policy …`: a tenant's email one-time passcode policy and its redemption order (home-realm discovery). */
+
+export function addPoliciesCommands(program: Command, context: CommandContext): void {
+  const policy = program.command('policy').description('the tenant\'s email one-time passcode policy and redemption order');
+  policy.command('get').argument('<tenant>', 'tenant id').description('show the policy').action(async (tenant: string, _options, command: Command) => {
+    const { api, output } = context(command);
+    const current = await api.get<Row>(`${tenantPath(tenant)}/policies/emailOtp`);
+    show(output, current, () => record(current, ['state', 'effectiveState']));
+  });
+  policy.command('set').argument('<tenant>', 'tenant id')
+    .addArgument(new Command().createArgument('<state>', 'default (follow the deployment), enabled or disabled').choices(['default', 'enabled', 'disabled']))
+    .description('turn email one-time passcodes on or off for guests')
+    .action(async (tenant: string, state: string, _options, command: Command) => {
+      const { api, output } = context(command);
+      const updated = await api.patch<Row>(`${tenantPath(tenant)}/policies/emailOtp`, { state });
+      show(output, updated, () => record(updated, ['state', 'effectiveState']));
+    });
+
+  policy.command('redemption').argument('<tenant>', 'tenant id')
+    .description('show or change the order of home-realm discovery (Graph\'s invitationRedemptionIdentityProviderConfiguration)')
+    .option('--order <providers>', 'comma list of azureActiveDirectory, externalFederation, socialIdentityProviders, each once')
+    .addOption(new Option('--fallback <provider>', 'what comes after them').choices(['defaultConfiguredIdp', 'emailOneTimePasscode', 'microsoftAccount']))
+    .action(async (tenant: string, options: { order?: string; fallback?: string }, command: Command) => {
+      const { api, output } = context(command);
+      const path = `${tenantPath(tenant)}/policies/invitationRedemption`;
+      const changes = {
+        ...(options.order ? { primaryIdentityProviderPrecedenceOrder: options.order.split(',').map((name) => name.trim()) } : {}),
+        ...(options.fallback ? { fallbackIdentityProvider: options.fallback } : {}),
+      };
+      const current = Object.keys(changes).length > 0 ? await api.patch<Row>(path, changes) : await api.get<Row>(path);
+      show(output, current, () => record(current, ['primaryIdentityProviderPrecedenceOrder', 'fallbackIdentityProvider']));
+    });
+}
