@@ -42,6 +42,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
+/**
+ * The program with its global options and every command group. The groups are added after
+ * exitOverride and configureOutput because commander copies both into each subcommand it creates.
+ */
 function buildProgram(io: CliIo): Command {
   const program = new Command('guest-idp')
     .description('Administer guest-idp (tenants, clients, guests, policies) through its admin API.')
@@ -49,8 +53,9 @@ function buildProgram(io: CliIo): Command {
     .option('--token <token>', 'admin token, or a tenant admin client\'s access token (env GUEST_IDP_TOKEN, else ADMIN_TOKEN)')
     .option('--json', 'print JSON instead of tables, for scripts')
     .addHelpText('after', EXIT_CODES_HELP)
-    .showHelpAfterError('(add --help for usage)');
-  program.configureOutput({ writeOut: (text) => io.print(text.trimEnd()), writeErr: (text) => io.error(text.trimEnd()) });
+    .showHelpAfterError('(add --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => io.print(text.trimEnd()), writeErr: (text) => io.error(text.trimEnd()) });
 
   const context: CommandContext = (command) => {
     const options = command.optsWithGlobals<{ url: string; token?: string; json?: boolean }>();
@@ -67,14 +72,5 @@ function buildProgram(io: CliIo): Command {
   addPoliciesCommands(program, context);
   addIdentityProvidersCommands(program, context);
   addSigningKeysCommands(program, context);
-
-  for (const command of [program, ...allCommands(program)]) {
-    command.exitOverride();
-    command.configureOutput({ writeOut: (text) => io.print(text.trimEnd()), writeErr: (text) => io.error(text.trimEnd()) });
-  }
   return program;
-}
-
-function allCommands(command: Command): Command[] {
-  return command.commands.flatMap((child) => [child, ...allCommands(child)]);
 }

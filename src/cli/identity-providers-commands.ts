@@ -5,6 +5,10 @@ import { record, type Row, show, table } from './output.ts';
 
 /** `guest-idp idps …`: a tenant's identity providers, direct federation (oidc) and Google. */
 
+function identityProviderPath(tenant: string, id: string): string {
+  return `${tenantPath(tenant)}/identityProviders/${encodeURIComponent(id)}`;
+}
+
 export function addIdentityProvidersCommands(program: Command, context: CommandContext): void {
   const idps = program.command('idps').description('the tenant\'s identity providers: direct federation (oidc) and Google');
   idps.command('list').argument('<tenant>', 'tenant id').description('list identity providers').action(async (tenant: string, _options, command: Command) => {
@@ -15,7 +19,7 @@ export function addIdentityProvidersCommands(program: Command, context: CommandC
   idps.command('show').argument('<tenant>', 'tenant id').argument('<id>', 'identity provider id').description('show one identity provider')
     .action(async (tenant: string, id: string, _options, command: Command) => {
       const { api, output } = context(command);
-      const found = await api.get<Row>(`${tenantPath(tenant)}/identityProviders/${encodeURIComponent(id)}`);
+      const found = await api.get<Row>(identityProviderPath(tenant, id));
       show(output, found, () => record(found, ['id', 'type', 'displayName', 'issuer', 'clientId', 'domains', 'createdDateTime']));
     });
   idps.command('set').argument('<tenant>', 'tenant id').argument('<id>', 'identity provider id (yours to choose)')
@@ -28,7 +32,7 @@ export function addIdentityProvidersCommands(program: Command, context: CommandC
     .option('--name <displayName>', 'the name guests see')
     .action(async (tenant: string, id: string, options: { type: string; issuer?: string; clientId: string; clientSecret?: string; domain?: string[]; name?: string }, command: Command) => {
       const { api, output } = context(command);
-      const saved = await api.put<Row>(`${tenantPath(tenant)}/identityProviders/${encodeURIComponent(id)}`, {
+      const saved = await api.put<Row>(identityProviderPath(tenant, id), {
         type: options.type,
         clientId: options.clientId,
         ...(options.issuer ? { issuer: options.issuer } : {}),
@@ -41,7 +45,7 @@ export function addIdentityProvidersCommands(program: Command, context: CommandC
   idps.command('delete').argument('<tenant>', 'tenant id').argument('<id>', 'identity provider id').description('delete an identity provider')
     .action(async (tenant: string, id: string, _options, command: Command) => {
       const { api, output } = context(command);
-      await api.delete(`${tenantPath(tenant)}/identityProviders/${encodeURIComponent(id)}`);
+      await api.delete(identityProviderPath(tenant, id));
       show(output, { deleted: id }, () => `Deleted identity provider ${id}.`);
     });
 }

@@ -5,20 +5,26 @@ import { record, type Row, show } from './output.ts';
 
 /** `guest-idp policy …`: a tenant's email one-time passcode policy and its redemption order (home-realm discovery). */
 
+const EMAIL_OTP_FIELDS = ['state', 'effectiveState'];
+
+function emailOtpPolicyPath(tenant: string): string {
+  return `${tenantPath(tenant)}/policies/emailOtp`;
+}
+
 export function addPoliciesCommands(program: Command, context: CommandContext): void {
   const policy = program.command('policy').description('the tenant\'s email one-time passcode policy and redemption order');
   policy.command('get').argument('<tenant>', 'tenant id').description('show the policy').action(async (tenant: string, _options, command: Command) => {
     const { api, output } = context(command);
-    const current = await api.get<Row>(`${tenantPath(tenant)}/policies/emailOtp`);
-    show(output, current, () => record(current, ['state', 'effectiveState']));
+    const current = await api.get<Row>(emailOtpPolicyPath(tenant));
+    show(output, current, () => record(current, EMAIL_OTP_FIELDS));
   });
   policy.command('set').argument('<tenant>', 'tenant id')
     .addArgument(new Command().createArgument('<state>', 'default (follow the deployment), enabled or disabled').choices(['default', 'enabled', 'disabled']))
     .description('turn email one-time passcodes on or off for guests')
     .action(async (tenant: string, state: string, _options, command: Command) => {
       const { api, output } = context(command);
-      const updated = await api.patch<Row>(`${tenantPath(tenant)}/policies/emailOtp`, { state });
-      show(output, updated, () => record(updated, ['state', 'effectiveState']));
+      const updated = await api.patch<Row>(emailOtpPolicyPath(tenant), { state });
+      show(output, updated, () => record(updated, EMAIL_OTP_FIELDS));
     });
 
   policy.command('redemption').argument('<tenant>', 'tenant id')
