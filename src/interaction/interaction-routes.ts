@@ -105,26 +105,6 @@ export function interactionRoutes(deps: InteractionDependencies): Router<TenantS
     };
   }
 
-  /**
-   * Consent is implied for a tenant's own apps (loadExistingGrant grants what they ask). The
-   * consent prompt still comes up when an app asks for it (prompt=consent), when it asks for
-   * offline_access (implied-offline-consent.ts), and on every authorization of a native app
-   * (oidc-provider's rule): it is granted at once, without a page.
-   */
-  async function grantImpliedConsent(ctx: RouterContext, details: Details): Promise<void> {
-    const { provider } = ctx.state.tenantProvider;
-    if (!details.session?.accountId) throw SignInProblem.expired();
-    const clientId = String(details.params.client_id);
-    const grant = (details.grantId ? await provider.Grant.find(details.grantId) : undefined)
-      ?? new provider.Grant({ accountId: details.session.accountId, clientId });
-    const missing = details.prompt.details.missingOIDCScope;
-    grant.addOIDCScope([...(Array.isArray(missing) ? missing : []), String(details.params.scope ?? '')].join(' ').trim());
-    const grantId = await grant.save();
-    const returnTo = await provider.interactionResult(ctx.req, ctx.res, { consent: { grantId } }, { mergeWithLastSubmission: true });
-    ctx.status = 303;
-    ctx.redirect(returnTo);
-  }
-
   /** The first look at an attempt: a CSRF token, and the address when the request already names it. */
   async function startState(tenant: Tenant, params: Record<string, unknown>, isRedemption: boolean): Promise<SignInState> {
     const state: SignInState = { csrfToken: randomBytes(24).toString('base64url') };
@@ -212,9 +192,7 @@ export function interactionRoutes(deps: InteractionDependencies): Router<TenantS
   }
 
   router.get('/', async (ctx) => {
-    const details = await readInteraction(ctx as RouterContext);
-    if (details.prompt.name === 'consent') return grantImpliedConsent(ctx as RouterContext, details);
-    const attempt = await load(ctx as RouterContext, details);
+    const attempt = await load(ctx as RouterContext);
     if (attempt.isNew) await save(attempt);
     // Discovery chose an upstream provider: on to it, no page of ours in between.
     if (attempt.state.method?.kind === 'federation') {

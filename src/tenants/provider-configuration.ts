@@ -12,6 +12,7 @@ import { oidcAdapterFactory } from '../store/oidc-adapter.ts';
 import type { OutboundHttp } from '../outbound/outbound-http.ts';
 import { federationCallbackUrl, TENANT_CLIENT_PREFIX } from '../federation/upstream.ts';
 import type { Pages } from '../web/pages.ts';
+import { impliedConsentPolicy, loadImpliedGrant } from './implied-consent.ts';
 import { issuerOf, isValidTenantId, type Tenant } from './tenant.ts';
 import type { TenantDirectory } from './tenant-directory.ts';
 
@@ -161,21 +162,8 @@ export function providerConfiguration(tenant: Tenant, jwks: JWK[], dependencies:
     // Public clients (no secret) and native apps (RFC 8252 8.1) must use PKCE; oidc-provider 9 only accepts S256.
     pkce: { required: (_ctx, client) => client.clientAuthMethod === 'none' || client.applicationType === 'native' },
 
-    // Consent is implied: a tenant's own clients get what they ask for, as in a B2B tenant where the
-    // administrator registered the app. The grant is widened to the requested scopes each time.
-    async loadExistingGrant(ctx) {
-      const { oidc } = ctx;
-      if (!oidc.client || !oidc.session?.accountId) return undefined;
-      const grantId = oidc.result?.consent?.grantId ?? oidc.session.grantIdFor(oidc.client.clientId);
-      const existing = grantId ? await oidc.provider.Grant.find(grantId) : undefined;
-      const requested = [...(oidc.requestParamScopes ?? [])];
-      const granted = new Set(existing?.getOIDCScope().split(' ') ?? []);
-      if (existing && requested.every((scope) => granted.has(scope))) return existing;
-      const grant = existing ?? new oidc.provider.Grant({ clientId: oidc.client.clientId, accountId: oidc.session.accountId });
-      if (requested.length > 0) grant.addOIDCScope(requested.join(' '));
-      await grant.save();
-      return grant;
-    },
+    // Consent is implied: a tenant's own clients get what they ask for (implied-consent.ts).
+    loadExistingGrant: loadImpliedGrant,
     // redirect_uri must always be sent and match a registered one exactly.
     allowOmittingSingleRegisteredRedirectUri: false,
     rotateRefreshToken: true,
@@ -218,6 +206,8 @@ export function providerConfiguration(tenant: Tenant, jwks: JWK[], dependencies:
     },
 
     interactions: {
+      // Only sign-in asks the guest anything; consent is implied (implied-consent.ts).
+      policy: impliedConsentPolicy(),
       // Our sign-in pages live under the tenant's issuer, so every URL carries the tenant.
       url: (_ctx, interaction) => `${issuer}/interaction/${interaction.uid}`,
     },
