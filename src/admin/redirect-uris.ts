@@ -1,3 +1,5 @@
+import { DEVELOPMENT_HTTP_HOSTS, isHttpsOrDevelopmentHttp } from '../https-urls.ts';
+
 /**
  * Which redirect URIs (and post-logout redirect URIs) a client may register, by its
  * `application_type` (OpenID Connect Registration 2).
@@ -13,11 +15,6 @@
 export const APPLICATION_TYPES = ['web', 'native'] as const;
 export type ApplicationType = (typeof APPLICATION_TYPES)[number];
 
-/**
- * Hosts a web app in development may use with http (redirect, logout and invitation URLs alike);
- * everywhere else, https.
- */
-export const DEVELOPMENT_HTTP_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 /** The loopback addresses a native app listens on (RFC 8252 7.3); `localhost` is not one of them. */
 const NATIVE_LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]']);
 
@@ -45,7 +42,7 @@ export function redirectUriProblem(value: string, applicationType: ApplicationTy
 
 function webProblem(url: URL): string | undefined {
   if (url.protocol === 'https:') return undefined;
-  if (url.protocol === 'http:') return DEVELOPMENT_HTTP_HOSTS.has(url.hostname) ? undefined : WEB_REDIRECT_RULE;
+  if (url.protocol === 'http:') return isHttpsOrDevelopmentHttp(url) ? undefined : WEB_REDIRECT_RULE;
   return isPrivateUseScheme(url) ? `${WEB_REDIRECT_RULE}; ${NATIVE_HINT}` : WEB_REDIRECT_RULE;
 }
 

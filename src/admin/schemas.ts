@@ -4,7 +4,8 @@ import { disguisingCharacterIn, disguisingCharacterMessage } from '../display-na
 import { isEmailAddress, normalizeEmail } from '../guests/user.ts';
 import { CLIENT_ROLES } from '../tenants/provider-configuration.ts';
 import { isValidDomain, isValidTenantId } from '../tenants/tenant.ts';
-import { APPLICATION_TYPES, DEVELOPMENT_HTTP_HOSTS, redirectUriProblem } from './redirect-uris.ts';
+import { isHttpsOrDevelopmentHttp } from '../https-urls.ts';
+import { APPLICATION_TYPES, redirectUriProblem } from './redirect-uris.ts';
 
 /**
  * The admin API's request bodies. Objects are strict: an unknown field is a 400, so a typo never
@@ -54,7 +55,7 @@ const redirectUri = z.string().max(2048);
 export function isAcceptableBackchannelLogoutUri(value: string): boolean {
   const url = URL.parse(value);
   if (!url || url.hash || value.includes('#') || url.username || url.password) return false;
-  return url.protocol === 'https:' || (url.protocol === 'http:' && DEVELOPMENT_HTTP_HOSTS.has(url.hostname));
+  return isHttpsOrDevelopmentHttp(url);
 }
 
 const backchannelLogoutUri = z.string().max(2048).refine(isAcceptableBackchannelLogoutUri, {
@@ -116,7 +117,7 @@ export const emailAddress = z.string().transform(normalizeEmail).refine(isEmailA
 const inviteRedirectUrl = z.string().max(2048).refine((value) => {
   const url = URL.parse(value);
   return !!url && !url.username && !url.password
-    && (url.protocol === 'https:' || (url.protocol === 'http:' && DEVELOPMENT_HTTP_HOSTS.has(url.hostname)));
+    && isHttpsOrDevelopmentHttp(url);
 }, { message: 'must be an https URL (http only for localhost)' });
 
 export const createInvitationBody = z.strictObject({

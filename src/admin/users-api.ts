@@ -6,7 +6,7 @@ import { z } from 'zod';
 
 import { BadRequestError, ConflictError } from '../errors.ts';
 import type { Guests } from '../guests/guests.ts';
-import type { User } from '../guests/user.ts';
+import { SIGN_IN_SOURCES, type User } from '../guests/user.ts';
 import { USER_FILTER_FIELDS, type UserFilter, type UserFilterField } from '../store/user-repository.ts';
 import type { TenantService } from '../tenants/tenant-service.ts';
 import type { AdminState } from './admin-auth.ts';
@@ -27,7 +27,7 @@ const MAX_PAGE_SIZE = 999;
 const FILTER_VALUES: Record<UserFilterField, readonly string[]> = {
   userType: ['Guest', 'Member'],
   externalUserState: ['PendingAcceptance', 'Accepted'],
-  source: ['EmailOTP', 'Google', 'HomeTenant', 'ConsumerAccount', 'DirectFederation'],
+  source: SIGN_IN_SOURCES,
 };
 
 /** What the admin API shows of a user, in Graph's field names. */

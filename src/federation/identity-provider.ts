@@ -1,3 +1,5 @@
+import { isHttpsOrDevelopmentHttp } from '../https-urls.ts';
+
 /**
  * A tenant's upstream identity provider, as the admin API manages it: direct federation with an
  * OIDC provider that claims the guests' domains, or Google for gmail.com and googlemail.com.
@@ -23,6 +25,5 @@ export const GOOGLE_DOMAINS = ['gmail.com', 'googlemail.com'] as const;
 export function isAcceptableIssuer(value: string): boolean {
   const url = URL.parse(value);
   if (!url || url.search || url.hash || url.username || url.password) return false;
-  if (url.protocol === 'https:') return true;
-  return url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  return isHttpsOrDevelopmentHttp(url);
 }

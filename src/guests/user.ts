@@ -10,7 +10,8 @@ import { isValidDomain } from '../tenants/tenant.ts';
 export type UserType = 'Guest' | 'Member';
 export type ExternalUserState = 'PendingAcceptance' | 'Accepted';
 /** How the user proved who they are at redemption; the portal's "Source" column. */
-export type SignInSource = 'EmailOTP' | 'Google' | 'HomeTenant' | 'ConsumerAccount' | 'DirectFederation';
+export const SIGN_IN_SOURCES = ['EmailOTP', 'Google', 'HomeTenant', 'ConsumerAccount', 'DirectFederation'] as const;
+export type SignInSource = (typeof SIGN_IN_SOURCES)[number];
 
 export interface User {
   /** Stable per tenant; the `sub` of its tokens. */

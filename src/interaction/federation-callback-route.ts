@@ -18,9 +18,7 @@ export function federationCallbackRoute(pages: Pages, signIns: SignInRepository)
     const { tenant } = ctx.state;
     const state = typeof ctx.query.state === 'string' ? ctx.query.state : '';
     const federation = state ? await signIns.federation(tenant.id, state) : undefined;
-    if (!federation) {
-      throw new SignInProblem(400, 'This sign-in took too long', 'The answer from your identity provider came too late, or was used already.', 'Go back to the app you were signing in to and start again.');
-    }
+    if (!federation) throw SignInProblem.federationTooLate();
     ctx.status = 303;
     ctx.redirect(`/${tenant.id}/v2.0/interaction/${federation.uid}/federated?${ctx.querystring}`);
   });

@@ -9,7 +9,6 @@ import { REDEMPTION_CLIENT_ID } from '../tenants/provider-configuration.ts';
 import { issuerOf } from '../tenants/tenant.ts';
 import type { TenantState } from '../tenants/tenant-routes.ts';
 import type { Pages } from '../web/pages.ts';
-import { invitationUnusable } from './sign-in-messages.ts';
 import { renderSignInProblems, SignInProblem } from './sign-in-problem.ts';
 
 export interface RedemptionDependencies {
@@ -34,7 +33,7 @@ export function redemptionRoutes({ pages, signIns, invitations, baseUrl }: Redem
     const ticket = typeof ctx.query.ticket === 'string' ? ctx.query.ticket : '';
     const ticketHash = hashTicket(ticket);
     const redemption = ticket ? await invitations.findTicket(tenant.id, ticketHash) : undefined;
-    if (!redemption) throw invitationUnusable();
+    if (!redemption) throw SignInProblem.invitationUnusable();
 
     const state = randomBytes(24).toString('base64url');
     await signIns.saveRedemption(tenant.id, state, { ticketHash, inviteRedirectUrl: redemption.inviteRedirectUrl }, TOKEN_TTL.Interaction);
@@ -57,11 +56,7 @@ export function redemptionRoutes({ pages, signIns, invitations, baseUrl }: Redem
     const state = typeof ctx.query.state === 'string' ? ctx.query.state : '';
     const redemption = state ? await signIns.takeRedemption(tenant.id, state) : undefined;
     if (!redemption) throw SignInProblem.expired();
-    if (ctx.query.error) {
-      throw new SignInProblem(400, 'The invitation was not accepted',
-        ctx.query.error === 'access_denied' ? 'You cancelled signing in.' : 'Signing in did not complete.',
-        'Open the link in your invitation email again when you are ready.');
-    }
+    if (ctx.query.error) throw SignInProblem.invitationNotAccepted(ctx.query.error === 'access_denied');
     ctx.status = 303;
     ctx.redirect(redemption.inviteRedirectUrl);
   });

@@ -1,4 +1,6 @@
 import { EjsTemplates } from '../ejs-templates.ts';
+import { durationInWords } from '../i18n/durations.ts';
+import { DEFAULT_LOCALE, type Locale, translator } from '../i18n/translate.ts';
 import type { MailMessage } from './mailer.ts';
 
 export interface PasscodeMail {
@@ -6,6 +8,8 @@ export interface PasscodeMail {
   tenantName: string;
   code: string;
   validForSeconds: number;
+  /** The guest's language; English when not given. */
+  locale?: Locale;
 }
 
 export interface InvitationMail {
@@ -15,9 +19,15 @@ export interface InvitationMail {
   invitedUserDisplayName: string | null;
   redeemUrl: string;
   inviteRedirectUrl: string;
+  /** The invited guest's language; English when not given. */
+  locale?: Locale;
 }
 
-/** Builds guest mail from `interactions/mail/*.ejs`: an HTML part in one layout, and plain text. */
+/**
+ * Builds guest mail from `interactions/mail/*.ejs`: an HTML part in one layout, and plain text.
+ * Every text comes from the message catalogue (src/i18n): templates get `t` (plain text) and
+ * `html` (escaped values, tags as elements), bound to the mail's locale, and `locale` itself.
+ */
 export class MailTemplates {
   readonly #templates: EjsTemplates;
 
@@ -26,31 +36,25 @@ export class MailTemplates {
   }
 
   passcode(mail: PasscodeMail): MailMessage {
-    const data = { ...mail, validFor: describeDuration(mail.validForSeconds) };
-    return this.#message(mail.to, `Your ${mail.tenantName} sign-in code`, 'passcode', data);
+    const locale = mail.locale ?? DEFAULT_LOCALE;
+    const data = { ...mail, validFor: durationInWords(locale, mail.validForSeconds) };
+    return this.#message(locale, mail.to, translator(locale).t('mail.passcode.subject', { tenantName: mail.tenantName }), 'passcode', data);
   }
 
   invitation(mail: InvitationMail): MailMessage {
+    const locale = mail.locale ?? DEFAULT_LOCALE;
     const data = { ...mail, destination: new URL(mail.inviteRedirectUrl).host };
-    return this.#message(mail.to, `You're invited to ${mail.tenantName}`, 'invitation', data);
+    return this.#message(locale, mail.to, translator(locale).t('mail.invitation.subject', { tenantName: mail.tenantName }), 'invitation', data);
   }
 
-  #message(to: string, subject: string, name: string, data: Record<string, unknown>): MailMessage {
-    const body = this.#templates.get(`${name}.html`)(data);
+  #message(locale: Locale, to: string, subject: string, name: string, data: Record<string, unknown>): MailMessage {
+    const view = { ...data, ...translator(locale), subject };
+    const body = this.#templates.get(`${name}.html`)(view);
     return {
       to,
       subject,
-      text: this.#templates.get(`${name}.txt`)(data),
-      html: this.#templates.get('layout.html')({ ...data, subject, body }),
+      text: this.#templates.get(`${name}.txt`)(view),
+      html: this.#templates.get('layout.html')({ ...view, body }),
     };
   }
-
-}
-
-/** "30 minutes", "1 hour", "45 seconds": how long a code lasts, in words. */
-export function describeDuration(seconds: number): string {
-  const plural = (count: number, unit: string) => `${count} ${unit}${count === 1 ? '' : 's'}`;
-  if (seconds % 3600 === 0) return plural(seconds / 3600, 'hour');
-  if (seconds % 60 === 0) return plural(seconds / 60, 'minute');
-  return plural(seconds, 'second');
 }

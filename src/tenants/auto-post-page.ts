@@ -1,6 +1,9 @@
 import type { KoaContextWithOIDC } from 'oidc-provider';
 
+import { guestLocale } from '../i18n/guest-locale.ts';
+import { t } from '../i18n/translate.ts';
 import { AUTO_SUBMIT_CONTENT_SECURITY_POLICY, type Pages } from '../web/pages.ts';
+import { sendProblemPage } from '../web/problem-page.ts';
 import type { Tenant } from './tenant.ts';
 
 /** A form that only carries data on to another address. */
@@ -28,10 +31,7 @@ export function autoPostPage(pages: Pages, tenant: Tenant) {
     const status = ctx.status;
     if (!form) {
       // Not the page this was written against (an upgrade changed it): fail closed, never serve it.
-      pages.send(ctx, 'error', {
-        title: 'Something went wrong', tenantName: tenant.displayName,
-        message: 'The request failed unexpectedly.', hint: 'Go back to the app you came from and start again.',
-      }, 500);
+      sendProblemPage(pages, ctx, 'serverError', 500, { tenantName: tenant.displayName });
       return;
     }
     pages.send(ctx, 'continue', { ...describe(ctx, form), tenantName: tenant.displayName, form }, status, AUTO_SUBMIT_CONTENT_SECURITY_POLICY);
@@ -40,13 +40,13 @@ export function autoPostPage(pages: Pages, tenant: Tenant) {
 
 /** What the guest reads while the form goes on (or if scripts are off, before pressing Continue). */
 function describe(ctx: KoaContextWithOIDC, form: AutoPostForm): { title: string; message: string } {
+  const locale = guestLocale(ctx);
   if (form.action === ctx.oidc?.urlFor('end_session_confirm')) {
-    return ctx.oidc.route === 'resume'
-      ? { title: 'Signing out the other account', message: 'This browser was signed in with another address. We’ll sign that one out, then finish signing you in.' }
-      : { title: 'Signing you out', message: 'We’re signing you out in this browser.' };
+    const page = ctx.oidc.route === 'resume' ? 'continue.signingOutOther' : 'continue.signingOut';
+    return { title: t(locale, `${page}.title`), message: t(locale, `${page}.message`) };
   }
   const app = ctx.oidc?.client?.clientName;
-  return { title: app ? `Returning to ${app}` : 'Returning to the app', message: 'We’re taking you back to the app you came from.' };
+  return { title: t(locale, 'continue.returning.title', { hasApp: !!app, app }), message: t(locale, 'continue.returning.message') };
 }
 
 const FORM = /<form method="post" action="([^"]*)">/g;

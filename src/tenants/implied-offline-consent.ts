@@ -11,14 +11,14 @@ import { PUSHED_REQUEST_BODY_LIMIT } from '../limits.ts';
  * OpenID Connect Core 11: with `offline_access` the request must carry `prompt=consent` "unless
  * other conditions for processing the request permitting offline access to the requested
  * resources are in place". In a tenant they are: its administrator registered the app, and
- * consent is implied (loadExistingGrant in provider-configuration.ts, and the interaction grants
- * an explicit consent prompt at once, without a page). oidc-provider knows nothing of that
+ * consent is implied (implied-consent.ts: the consent prompt asks nothing, and the grant has every
+ * requested scope). oidc-provider knows nothing of that
  * condition: without `consent` in `prompt` it drops `offline_access` from the request before any
  * configurable hook sees it (checkScope in lib/actions/authorization/scopes.js; a pushed request
  * is stored that way too), and its `issueRefreshToken` then has nothing to go on. So the
  * condition is stated in oidc-provider's own terms, before it reads the request: an authorization
  * request (GET, or pushed, RFC 9126) that asks for `offline_access` counts as one with `consent`
- * in `prompt`. Everything after (the consent prompt, keeping the scope, the refresh token only for
+ * in `prompt`. Everything after (keeping the scope, the refresh token only for
  * a client allowed the refresh_token grant, its lifetime) is oidc-provider's own behaviour, the
  * same as when the app sends `prompt=consent` itself.
  *

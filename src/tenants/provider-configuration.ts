@@ -11,7 +11,11 @@ import type { Keys } from '../store/keys.ts';
 import { oidcAdapterFactory } from '../store/oidc-adapter.ts';
 import type { OutboundHttp } from '../outbound/outbound-http.ts';
 import { federationCallbackUrl, TENANT_CLIENT_PREFIX } from '../federation/upstream.ts';
+import { guestLocale } from '../i18n/guest-locale.ts';
+import { t } from '../i18n/translate.ts';
 import type { Pages } from '../web/pages.ts';
+import { sendProblemPage } from '../web/problem-page.ts';
+import { impliedConsentPolicy, loadImpliedGrant } from './implied-consent.ts';
 import { issuerOf, isValidTenantId, type Tenant } from './tenant.ts';
 import type { TenantDirectory } from './tenant-directory.ts';
 
@@ -125,10 +129,10 @@ export function providerConfiguration(tenant: Tenant, jwks: JWK[], dependencies:
       rpInitiatedLogout: {
         enabled: true,
         async logoutSource(ctx, form) {
-          pages.send(ctx, 'sign-out', { title: `Sign out of ${tenant.displayName}?`, tenantName: tenant.displayName, form });
+          pages.send(ctx, 'sign-out', { title: t(guestLocale(ctx), 'signOut.title', { tenantName: tenant.displayName }), tenantName: tenant.displayName, form });
         },
         async postLogoutSuccessSource(ctx) {
-          pages.send(ctx, 'signed-out', { title: 'You have signed out', tenantName: tenant.displayName, clientName: ctx.oidc.client?.clientName });
+          pages.send(ctx, 'signed-out', { title: t(guestLocale(ctx), 'signedOut.title'), tenantName: tenant.displayName, clientName: ctx.oidc.client?.clientName });
         },
       },
       // OpenID Connect Back-Channel Logout 1.0 for clients that register a backchannel_logout_uri:
@@ -161,21 +165,8 @@ export function providerConfiguration(tenant: Tenant, jwks: JWK[], dependencies:
     // Public clients (no secret) and native apps (RFC 8252 8.1) must use PKCE; oidc-provider 9 only accepts S256.
     pkce: { required: (_ctx, client) => client.clientAuthMethod === 'none' || client.applicationType === 'native' },
 
-    // Consent is implied: a tenant's own clients get what they ask for, as in a B2B tenant where the
-    // administrator registered the app. The grant is widened to the requested scopes each time.
-    async loadExistingGrant(ctx) {
-      const { oidc } = ctx;
-      if (!oidc.client || !oidc.session?.accountId) return undefined;
-      const grantId = oidc.result?.consent?.grantId ?? oidc.session.grantIdFor(oidc.client.clientId);
-      const existing = grantId ? await oidc.provider.Grant.find(grantId) : undefined;
-      const requested = [...(oidc.requestParamScopes ?? [])];
-      const granted = new Set(existing?.getOIDCScope().split(' ') ?? []);
-      if (existing && requested.every((scope) => granted.has(scope))) return existing;
-      const grant = existing ?? new oidc.provider.Grant({ clientId: oidc.client.clientId, accountId: oidc.session.accountId });
-      if (requested.length > 0) grant.addOIDCScope(requested.join(' '));
-      await grant.save();
-      return grant;
-    },
+    // Consent is implied: a tenant's own clients get what they ask for (implied-consent.ts).
+    loadExistingGrant: loadImpliedGrant,
     // redirect_uri must always be sent and match a registered one exactly.
     allowOmittingSingleRegisteredRedirectUri: false,
     rotateRefreshToken: true,
@@ -218,6 +209,8 @@ export function providerConfiguration(tenant: Tenant, jwks: JWK[], dependencies:
     },
 
     interactions: {
+      // Only sign-in asks the guest anything; consent is implied (implied-consent.ts).
+      policy: impliedConsentPolicy(),
       // Our sign-in pages live under the tenant's issuer, so every URL carries the tenant.
       url: (_ctx, interaction) => `${issuer}/interaction/${interaction.uid}`,
     },
@@ -227,16 +220,11 @@ export function providerConfiguration(tenant: Tenant, jwks: JWK[], dependencies:
 
     // oidc-provider's errors get our error page (strict CSP; the request id shown for the guest to quote).
     async renderError(ctx: KoaContextWithOIDC, out, error) {
-      const unavailable = out.error === 'temporarily_unavailable';
-      pages.send(ctx, 'error', {
-        title: unavailable ? 'Sign-in is briefly unavailable' : 'Sign-in could not continue',
-        tenantName: tenant.displayName,
-        message: out.error_description ?? 'Something went wrong while signing you in.',
-        hint: unavailable
-          ? 'Nothing was lost. Wait a moment, then go back to the app and start again.'
-          : 'Go back to the app you came from and start signing in again. If it keeps happening, tell the organization that invited you.',
-        reference: out.error,
-      }, (error as { statusCode?: number }).statusCode ?? ctx.status);
+      const status = (error as { statusCode?: number }).statusCode ?? ctx.status;
+      const description = out.error_description;
+      sendProblemPage(pages, ctx, out.error === 'temporarily_unavailable' ? 'unavailable' : 'authorizationFailed', status, {
+        values: { hasDescription: description !== undefined, description }, reference: out.error, tenantName: tenant.displayName,
+      });
     },
   };
 }

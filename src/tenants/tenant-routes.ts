@@ -1,7 +1,10 @@
 import type { Context, Middleware } from 'koa';
 
+import { guestLocale } from '../i18n/guest-locale.ts';
+import { t } from '../i18n/translate.ts';
 import type { Pages } from '../web/pages.ts';
 import { prefersHtml } from '../web/prefers-html.ts';
+import { sendProblemPage } from '../web/problem-page.ts';
 import { runTenantProvider } from './mount-provider.ts';
 import type { ProviderCache, TenantProvider } from './provider-cache.ts';
 import type { Tenant } from './tenant.ts';
@@ -82,7 +85,7 @@ export function tenantRequired(pages: Pages, baseUrl: string): Middleware {
     if (prefersHtml(ctx)) {
       const continuable = TENANTLESS_PATH.test(ctx.path) && ctx.path.split('/').length > 2;
       pages.send(ctx, 'tenant-required', {
-        title: 'Use your organization’s sign-in link',
+        title: t(guestLocale(ctx), 'tenantRequired.title'),
         exampleUrl: `${baseUrl}/contoso.com/v2.0`,
         path: continuable ? ctx.url : '',
       }, 400);
@@ -106,11 +109,11 @@ export function signInToOrganization(directory: TenantDirectory, pages: Pages, b
     const tenantless = TENANTLESS_PATH.exec(path);
     if (!tenant || !tenantless) {
       pages.send(ctx, 'tenant-required', {
-        title: 'Use your organization’s sign-in link',
+        title: t(guestLocale(ctx), 'tenantRequired.title'),
         exampleUrl: `${baseUrl}/contoso.com/v2.0`,
         path: tenantless ? path : '',
         organization,
-        problem: tenant ? undefined : `We could not find an organization called “${organization}”. Check the spelling, or use the link from your invitation.`,
+        problem: tenant ? undefined : t(guestLocale(ctx), 'tenantRequired.notFound', { organization }),
       }, tenant ? 400 : 404);
       return;
     }
@@ -121,12 +124,7 @@ export function signInToOrganization(directory: TenantDirectory, pages: Pages, b
 function unknownTenant(ctx: Context, pages: Pages, tenantName: string): void {
   const description = `Tenant '${tenantName}' was not found. Check the tenant id or verified domain in the URL.`;
   if (prefersHtml(ctx)) {
-    pages.send(ctx, 'error', {
-      title: 'We could not find that organization',
-      message: `There is no organization called “${tenantName}” here.`,
-      hint: 'Check the link you followed. If it came from an invitation, ask the person who invited you for a new one.',
-      reference: 'invalid_tenant',
-    }, 404);
+    sendProblemPage(pages, ctx, 'unknownTenant', 404, { values: { tenantName }, reference: 'invalid_tenant' });
     return;
   }
   ctx.status = 404;

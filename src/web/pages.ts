@@ -1,10 +1,16 @@
 import type { Context } from 'koa';
 
 import { EjsTemplates } from '../ejs-templates.ts';
+import { guestLocale } from '../i18n/guest-locale.ts';
+import { type Locale, translator } from '../i18n/translate.ts';
 
 /**
  * Server-rendered pages from `interactions/*.ejs`, each placed inside `layout.ejs`. Templates are
  * compiled once per process. Pages know nothing of Redis or oidc-provider: they get plain data.
+ *
+ * Every text is from the message catalogue (src/i18n): each template gets `t(key, values)` (plain
+ * text, for `<%= %>`) and `html(key, values)` (values escaped, the catalogue's tags as elements,
+ * for `<%- %>`), bound to the page's `locale`, and `locale` itself (layout.ejs's `lang`).
  */
 
 export interface PageData {
@@ -12,6 +18,8 @@ export interface PageData {
   title: string;
   /** The organization the guest is signing in to, shown in the header when known. */
   tenantName?: string;
+  /** The guest's language (guest-locale.ts); English when not given. */
+  locale?: Locale;
   [name: string]: unknown;
 }
 
@@ -44,8 +52,9 @@ export class Pages {
   }
 
   render(name: string, data: PageData): string {
-    const body = this.#templates.get(name)(data);
-    return this.#templates.get('layout')({ ...data, body });
+    const view = { ...data, ...translator(data.locale) };
+    const body = this.#templates.get(name)(view);
+    return this.#templates.get('layout')({ ...view, body });
   }
 
   /**
@@ -59,7 +68,7 @@ export class Pages {
     ctx.type = 'text/html; charset=utf-8';
     ctx.set('Content-Security-Policy', contentSecurityPolicy);
     ctx.set('Cache-Control', 'no-store');
-    ctx.body = this.render(name, { requestId, ...data });
+    ctx.body = this.render(name, { requestId, locale: guestLocale(ctx), ...data });
   }
 
 }

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { StoreUnavailableError } from '../errors.ts';
 import type { Pages } from './pages.ts';
 import { prefersHtml } from './prefers-html.ts';
+import { type ProblemCode, sendProblemPage } from './problem-page.ts';
 
 /**
  * Whatever escaped every other handler. A client's own mistake that a library reported as an
@@ -29,13 +30,7 @@ export function unhandledErrors(pages: Pages, log: Logger): Middleware {
       else log.error({ err: error, requestId: ctx.state.requestId }, 'request failed');
       if (unavailable) ctx.set('Retry-After', '5');
       if (prefersHtml(ctx)) {
-        pages.send(ctx, 'error', {
-          title: unavailable ? 'Sign-in is briefly unavailable' : 'Something went wrong',
-          message: unavailable
-            ? 'We cannot reach our data store right now. Nothing was lost.'
-            : 'The request failed unexpectedly.',
-          hint: 'Wait a moment and try again.',
-        }, status);
+        sendProblemPage(pages, ctx, unavailable ? 'unavailable' : 'serverError', status);
         return;
       }
       ctx.status = status;
@@ -52,16 +47,17 @@ function clientErrorStatus(error: unknown): number | undefined {
   return typeof status === 'number' && status >= 400 && status < 500 && expose === true ? status : undefined;
 }
 
-const CLIENT_ERRORS: Record<number, { error: string; title: string; message: string }> = {
-  413: { error: 'request_too_large', title: 'That was too much to send', message: 'The form you sent is larger than any form of ours can be.' },
-  415: { error: 'unsupported_media_type', title: 'That form could not be read', message: 'The request was sent in a format this address does not take.' },
+/** JSON callers get an OAuth-style error; browsers the catalogue's page for `problem`. */
+const CLIENT_ERRORS: Record<number, { error: string; problem: ProblemCode; message: string }> = {
+  413: { error: 'request_too_large', problem: 'requestTooLarge', message: 'The form you sent is larger than any form of ours can be.' },
+  415: { error: 'unsupported_media_type', problem: 'unsupportedMediaType', message: 'The request was sent in a format this address does not take.' },
 };
-const MALFORMED = { error: 'invalid_request', title: 'That form could not be read', message: 'The request was malformed.' };
+const MALFORMED = { error: 'invalid_request', problem: 'malformedRequest' as const, message: 'The request was malformed.' };
 
 function answerClientError(ctx: Context, pages: Pages, status: number): void {
-  const { error, title, message } = CLIENT_ERRORS[status] ?? MALFORMED;
+  const { error, problem, message } = CLIENT_ERRORS[status] ?? MALFORMED;
   if (prefersHtml(ctx)) {
-    pages.send(ctx, 'error', { title, message, hint: 'Go back to the app you came from and start again.' }, status);
+    sendProblemPage(pages, ctx, problem, status);
     return;
   }
   ctx.status = status;

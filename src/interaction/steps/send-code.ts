@@ -1,0 +1,24 @@
+import { checkCsrf, discover, loadAttempt, saveAttempt, seeStep, type SignInContext, type SignInDeps } from '../sign-in-context.ts';
+import { sendNotice } from '../sign-in-notice.ts';
+import { renderStep } from './show-step.ts';
+
+/** POST `/send`: mails a new code (email-otp.ts), or says why not. */
+export async function sendCode(deps: SignInDeps, ctx: SignInContext): Promise<void> {
+  const attempt = await loadAttempt(deps, ctx);
+  checkCsrf(ctx, attempt);
+  const { state, tenant } = attempt;
+  if (!state.email) return seeStep(ctx, attempt);
+  // Discovery again: the tenant's policy or the guest may have changed since the address was given.
+  const { user, method } = await discover(deps, tenant, state.email);
+  if (method.kind !== 'EmailOTP') {
+    attempt.state = { ...state, method };
+    await saveAttempt(deps, attempt);
+    return seeStep(ctx, attempt);
+  }
+
+  const outcome = await deps.emailOtp.send(tenant, attempt.uid, { ...state, email: state.email }, user, ctx.ip);
+  if (outcome.kind !== 'sent') return renderStep(deps, ctx, attempt, sendNotice(outcome));
+  attempt.state = { ...state, method, passcodeSentAt: Math.floor(Date.now() / 1000), passcodeMailId: outcome.mailId, passcodeUsed: false, passcodeDead: false };
+  await saveAttempt(deps, attempt);
+  seeStep(ctx, attempt);
+}

@@ -1,0 +1,36 @@
+import { isEmailOtpEnabled } from '../../guests/email-otp-policy.ts';
+import { checkCsrf, discover, finishInteraction, formValue, loadAttempt, saveAttempt, seeStep, type SignInContext, type SignInDeps } from '../sign-in-context.ts';
+import { verifyNotice } from '../sign-in-notice.ts';
+import { SignInProblem } from '../sign-in-problem.ts';
+import { renderStep } from './show-step.ts';
+
+/** POST `/verify`: checks the typed code; a right one signs the guest in (and redeems their invitation). */
+export async function verifyCode(deps: SignInDeps, ctx: SignInContext): Promise<void> {
+  const attempt = await loadAttempt(deps, ctx);
+  checkCsrf(ctx, attempt);
+  const { state, tenant } = attempt;
+  if (!state.email || !state.passcodeSentAt) return seeStep(ctx, attempt);
+
+  if (!isEmailOtpEnabled(tenant.emailOtpPolicy, deps.emailOtpDefault)) {
+    // Turned off since the code was sent: the code no longer signs anyone in.
+    attempt.state = { ...state, method: (await discover(deps, tenant, state.email)).method };
+    await saveAttempt(deps, attempt);
+    return seeStep(ctx, attempt);
+  }
+  const code = formValue(ctx, 'code').replace(/\s+/g, '');
+  const outcome = await deps.emailOtp.verify(tenant, attempt.uid, { ...state, email: state.email }, code);
+  if (outcome.kind !== 'verified') {
+    if (outcome.kind === 'dead') {
+      attempt.state = { ...state, passcodeDead: true };
+      await saveAttempt(deps, attempt);
+    }
+    return renderStep(deps, ctx, attempt, verifyNotice(outcome));
+  }
+
+  attempt.state = { ...state, passcodeUsed: true };
+  await saveAttempt(deps, attempt);
+  const found = await deps.users.find(tenant.id, outcome.userId);
+  if (!found) throw SignInProblem.expired();
+  const user = await deps.redemptions.recordSignIn(tenant.id, found, 'EmailOTP');
+  await finishInteraction(ctx, attempt, { login: { accountId: user.id, amr: ['otp'], remember: true } });
+}
