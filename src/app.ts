@@ -16,6 +16,7 @@ import { Guests } from './guests/guests.ts';
 import { Invitations } from './guests/invitations.ts';
 import { Redemptions } from './guests/redemption.ts';
 import { EmailOtp } from './interaction/email-otp.ts';
+import { squareLogoRoute } from './branding/square-logo-route.ts';
 import { ConsumerAccounts } from './federation/consumer-accounts.ts';
 import { UpstreamClients } from './federation/upstream-clients.ts';
 import { UpstreamConnector } from './federation/upstream-connector.ts';
@@ -35,6 +36,7 @@ import { MAIL_RETRY, MAIL_WORKER_CLOSE_GRACE_MS, MAIL_WORKER_CONCURRENCY, TOKEN_
 import { liveness, readiness } from './ops/health.ts';
 import { Metrics, metricsEndpoint } from './ops/metrics.ts';
 import { requestLog } from './ops/request-log.ts';
+import { BrandingRepository } from './store/branding-repository.ts';
 import { ClientRepository } from './store/client-repository.ts';
 import { IdentityProviderRepository } from './store/identity-provider-repository.ts';
 import { InvitationRepository } from './store/invitation-repository.ts';
@@ -105,6 +107,7 @@ export function createApp({ config, store, log, keyNamespace }: AppOptions): Gue
   const invitationRepository = new InvitationRepository(store, keys);
   const signIns = new SignInRepository(store, keys);
   const identityProviders = new IdentityProviderRepository(store, keys, secrets);
+  const branding = new BrandingRepository(store, keys);
 
   // Tenants and their Providers
   const directory = new TenantDirectory(tenantRepository);
@@ -167,7 +170,7 @@ export function createApp({ config, store, log, keyNamespace }: AppOptions): Gue
   ops.get('/sign-in-to-organization', signInToOrganization(directory, pages, config.baseUrl));
 
   const tenantAdmins = new TenantAdminTokens(config.baseUrl, directory, providers, clients);
-  const admin = adminRoutes({ config, log, tenants, clients, providers, invitations, guests, tenantAdmins, identityProviders, connector });
+  const admin = adminRoutes({ config, log, tenants, clients, providers, invitations, guests, tenantAdmins, identityProviders, connector, branding });
 
   const app = new Koa({ proxy: config.trustProxy });
   app.keys = config.cookieKeys;
@@ -187,8 +190,8 @@ export function createApp({ config, store, log, keyNamespace }: AppOptions): Gue
     pages,
     baseUrl: config.baseUrl,
     trustProxy: config.trustProxy,
-    tenantPages: compose([signInPages.routes(), redeemPages.routes(), federationCallback.routes()] as Koa.Middleware[]),
-    tenantPagePaths: /^\/(interaction|redeem|federation)(\/|$)/,
+    tenantPages: compose([signInPages.routes(), redeemPages.routes(), federationCallback.routes(), squareLogoRoute(branding).routes()] as Koa.Middleware[]),
+    tenantPagePaths: /^\/(interaction|redeem|federation|branding)(\/|$)/,
   }));
   app.use(tenantRequired(pages, config.baseUrl));
 

@@ -139,3 +139,18 @@ export const RESERVED_TENANT_IDS = new Set([
   'common', 'organizations', 'consumers', 'admin', 'healthz', 'readyz', 'metrics', 'dev', 'demo',
   'static', 'assets', 'favicon.ico', 'robots.txt', 'interaction', 'sign-in', 'v2.0', 'oauth2',
 ]);
+
+/**
+ * A tenant's square logo (contract: at most 100 KiB, PNG or JPEG). Graph recommends 240x240 for
+ * the square logo; 1024 on a side leaves room for high-density screens and keeps decoding cheap.
+ */
+export const LOGO_MAX_BYTES = 100 * 1024;
+export const LOGO_MAX_PIXELS = 1024;
+/**
+ * How long browsers may keep a served logo without asking again. The URL pages use carries the
+ * logo's hash, so a new logo is a new URL; an old URL is revalidated by ETag after this.
+ */
+export const LOGO_CACHE_SECONDS = 60 * 60;
+/** The longest signInPageText and usernameHintText (Graph's limits). */
+export const SIGN_IN_PAGE_TEXT_MAX_LENGTH = 1024;
+export const USERNAME_HINT_TEXT_MAX_LENGTH = 64;

@@ -9,11 +9,13 @@ import type { Guests } from '../guests/guests.ts';
 import type { IdentityProviderRepository } from '../store/identity-provider-repository.ts';
 import type { Invitations } from '../guests/invitations.ts';
 import { ADMIN_BODY_LIMIT } from '../limits.ts';
+import type { BrandingRepository } from '../store/branding-repository.ts';
 import type { ClientRepository } from '../store/client-repository.ts';
 import type { ProviderCache } from '../tenants/provider-cache.ts';
 import type { TenantService } from '../tenants/tenant-service.ts';
 import { type AdminState, requireAdmin, requireTenantAccess } from './admin-auth.ts';
 import { adminErrors } from './admin-errors.ts';
+import { leaveSquareLogoBodyUnparsed, mountBrandingApi } from './branding-api.ts';
 import { mountClientsApi } from './clients-api.ts';
 import { mountIdentityProvidersApi } from './identity-providers-api.ts';
 import { mountInvitationsApi } from './invitations-api.ts';
@@ -34,14 +36,16 @@ export interface AdminApiDependencies {
   tenantAdmins: TenantAdminTokens;
   identityProviders: IdentityProviderRepository;
   connector: UpstreamConnector;
+  branding: BrandingRepository;
 }
 
 /** The admin API under /admin: JSON in and out, bearer-token guarded, Graph-shaped errors. */
 export function adminRoutes(dependencies: AdminApiDependencies): Router<AdminState> {
-  const { config, log, tenants, clients, providers, invitations, guests, tenantAdmins, identityProviders, connector } = dependencies;
+  const { config, log, tenants, clients, providers, invitations, guests, tenantAdmins, identityProviders, connector, branding } = dependencies;
   const router = new Router<AdminState>({ prefix: '/admin' });
   router.use(adminErrors(log));
   router.use(requireAdmin(config.adminToken, tenantAdmins));
+  router.use(leaveSquareLogoBodyUnparsed);
   router.use(bodyParser({ enableTypes: ['json'], jsonLimit: ADMIN_BODY_LIMIT, jsonStrict: true }));
   // Every route under /admin/tenants/{t}: a tenant administrator reaches its own tenant only.
   router.param('tenantId', (tenantId, ctx, next) => {
@@ -55,6 +59,7 @@ export function adminRoutes(dependencies: AdminApiDependencies): Router<AdminSta
   mountUsersApi(router, tenants, guests, config.baseUrl, new SkipTokens(config.keyEncryptionKey));
   mountPoliciesApi(router, tenants, config.emailOtpDefault);
   mountIdentityProvidersApi(router, tenants, identityProviders, connector, log);
+  mountBrandingApi(router, tenants, branding, config.baseUrl);
 
   router.all('/{*rest}', () => {
     throw new NotFoundError('No such admin API resource.');

@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 import { disguisingCharacterIn, disguisingCharacterMessage } from '../display-names.ts';
 import { isEmailAddress, normalizeEmail } from '../guests/user.ts';
+import { SIGN_IN_PAGE_TEXT_MAX_LENGTH, USERNAME_HINT_TEXT_MAX_LENGTH } from '../limits.ts';
 import { CLIENT_ROLES } from '../tenants/provider-configuration.ts';
 import { isValidDomain, isValidTenantId } from '../tenants/tenant.ts';
 import { isHttpsOrDevelopmentHttp } from '../https-urls.ts';
@@ -113,12 +114,18 @@ export const createClientBody = z.strictObject({
 
 export const emailAddress = z.string().transform(normalizeEmail).refine(isEmailAddress, { message: 'must be an email address like name@example.com' });
 
-/** Where redemption ends: an https URL, or http on localhost; never javascript:, data: or the like. */
-const inviteRedirectUrl = z.string().max(2048).refine((value) => {
+/**
+ * A web page guests are sent to or shown a link to: an https URL, or http on localhost; never
+ * javascript:, data: or the like, and no user name or password.
+ */
+const webPageUrl = z.string().max(2048).refine((value) => {
   const url = URL.parse(value);
   return !!url && !url.username && !url.password
     && isHttpsOrDevelopmentHttp(url);
 }, { message: 'must be an https URL (http only for localhost)' });
+
+/** Where redemption ends. */
+const inviteRedirectUrl = webPageUrl;
 
 export const createInvitationBody = z.strictObject({
   invitedUserEmailAddress: emailAddress,
@@ -126,6 +133,33 @@ export const createInvitationBody = z.strictObject({
   invitedUserDisplayName: displayName.optional(),
   sendInvitationMessage: z.boolean().default(false),
   resetRedemption: z.boolean().default(false),
+});
+
+/**
+ * Text a tenant shows guests on its sign-in pages and mails: plain text like a display name (no
+ * line breaks, no bidi or invisible characters), trimmed, never empty (`null` clears a field).
+ */
+function brandingText(maxLength: number) {
+  return z.string()
+    .check((check) => {
+      const found = disguisingCharacterIn(check.value);
+      if (found) check.issues.push({ code: 'custom', input: check.value, message: disguisingCharacterMessage(found) });
+    })
+    .trim().min(1, 'must not be empty (null clears it)').max(maxLength, `must be at most ${maxLength} characters`);
+}
+
+/** Graph's organizationalBranding subset; a given field replaces, `null` clears, a missing one stays. */
+export const updateBrandingBody = z.strictObject({
+  // Graph documents `#RRGGBB` ("white is #FFFFFF"); the short #RGB form is refused, so every
+  // stored colour has one form.
+  backgroundColor: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour in the form #RRGGBB, such as #0A4C8B')
+    .transform((colour) => colour.toUpperCase()).nullable().optional(),
+  signInPageText: brandingText(SIGN_IN_PAGE_TEXT_MAX_LENGTH).nullable().optional(),
+  usernameHintText: brandingText(USERNAME_HINT_TEXT_MAX_LENGTH).nullable().optional(),
+  customPrivacyAndCookiesUrl: webPageUrl.nullable().optional(),
+  customTermsOfUseUrl: webPageUrl.nullable().optional(),
+}).refine((body) => Object.keys(body).length > 0, {
+  message: 'give at least one of backgroundColor, signInPageText, usernameHintText, customPrivacyAndCookiesUrl, customTermsOfUseUrl',
 });
 
 export type CreateInvitationBody = z.infer<typeof createInvitationBody>;

@@ -53,6 +53,10 @@ export class Keys {
   /** Which of the tenant's identity providers claims a domain (at most one). */
   identityProviderDomain(tenantId: string, domain: string): string { return `${this.tenantPrefix(tenantId)}identity-provider-domain:${domain}`; }
 
+  // company branding of one tenant: the record, and the square logo's bytes apart from it
+  branding(tenantId: string): string { return `${this.tenantPrefix(tenantId)}branding`; }
+  brandingSquareLogo(tenantId: string): string { return `${this.tenantPrefix(tenantId)}branding-square-logo`; }
+
   // one sign-in attempt (an oidc-provider interaction uid)
   signInState(tenantId: string, uid: string): string { return `${this.tenantPrefix(tenantId)}sign-in:${uid}`; }
   passcode(tenantId: string, uid: string): string { return `${this.tenantPrefix(tenantId)}passcode:${uid}`; }
