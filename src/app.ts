@@ -16,7 +16,7 @@ import { Guests } from './guests/guests.ts';
 import { Invitations } from './guests/invitations.ts';
 import { Redemptions } from './guests/redemption.ts';
 import { EmailOtp } from './interaction/email-otp.ts';
-import { squareLogoRoute } from './branding/square-logo-route.ts';
+import { brandingRoutes } from './branding/branding-routes.ts';
 import { ConsumerAccounts } from './federation/consumer-accounts.ts';
 import { UpstreamClients } from './federation/upstream-clients.ts';
 import { UpstreamConnector } from './federation/upstream-connector.ts';
@@ -190,7 +190,7 @@ export function createApp({ config, store, log, keyNamespace }: AppOptions): Gue
     pages,
     baseUrl: config.baseUrl,
     trustProxy: config.trustProxy,
-    tenantPages: compose([signInPages.routes(), redeemPages.routes(), federationCallback.routes(), squareLogoRoute(branding).routes()] as Koa.Middleware[]),
+    tenantPages: compose([signInPages.routes(), redeemPages.routes(), federationCallback.routes(), brandingRoutes(branding).routes()] as Koa.Middleware[]),
     tenantPagePaths: /^\/(interaction|redeem|federation|branding)(\/|$)/,
   }));
   app.use(tenantRequired(pages, config.baseUrl));

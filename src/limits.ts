@@ -147,10 +147,10 @@ export const RESERVED_TENANT_IDS = new Set([
 export const LOGO_MAX_BYTES = 100 * 1024;
 export const LOGO_MAX_PIXELS = 1024;
 /**
- * How long browsers may keep a served logo without asking again. The URL pages use carries the
- * logo's hash, so a new logo is a new URL; an old URL is revalidated by ETag after this.
+ * How long browsers may keep a served logo or branding stylesheet without asking again. The URLs
+ * pages use carry a version, so a change is a new URL; an old URL is revalidated by ETag after this.
  */
-export const LOGO_CACHE_SECONDS = 60 * 60;
+export const BRANDING_CACHE_SECONDS = 60 * 60;
 /** The longest signInPageText and usernameHintText (Graph's limits). */
 export const SIGN_IN_PAGE_TEXT_MAX_LENGTH = 1024;
 export const USERNAME_HINT_TEXT_MAX_LENGTH = 64;

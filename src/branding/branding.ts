@@ -64,3 +64,11 @@ export function squareLogoPath(tenantId: string): string {
 export function squareLogoUrl(baseUrl: string, tenantId: string, logo: SquareLogoInfo): string {
   return `${baseUrl}${squareLogoPath(tenantId)}?v=${logo.sha256.slice(0, 16)}`;
 }
+
+/**
+ * The tenant's colour stylesheet (branding/branding-view.ts), addressed by the colour itself, so a
+ * changed colour is a new URL.
+ */
+export function brandingStylesheetUrl(baseUrl: string, tenantId: string, backgroundColor: string): string {
+  return `${baseUrl}/${tenantId}/v2.0/branding/style.css?v=${backgroundColor.slice(1)}`;
+}

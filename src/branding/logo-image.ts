@@ -13,6 +13,8 @@ export type LogoCheck =
   | { ok: false; problem: string };
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+/** Start of image, then the first marker's 0xFF. */
+const JPEG_SIGNATURE = Buffer.from([0xff, 0xd8, 0xff]);
 
 /**
  * Decides from the bytes alone (never the declared content type) whether an upload is a PNG or
@@ -27,10 +29,12 @@ export function checkLogoImage(bytes: Uint8Array): LogoCheck {
   try {
     size = imageSize(bytes);
   } catch {
-    return { ok: false, problem: `The body is not an image. Send ${ACCEPTED_LOGOS}.` };
+    // image-size gives up on a header it cannot read; a PNG or JPEG signature says what was meant.
+    const meant = startsWith(bytes, PNG_SIGNATURE) ? 'PNG' : startsWith(bytes, JPEG_SIGNATURE) ? 'JPEG' : undefined;
+    return { ok: false, problem: meant ? `The ${meant} image is truncated or damaged. Send ${ACCEPTED_LOGOS}.` : `The body is not an image. Send ${ACCEPTED_LOGOS}.` };
   }
   const format = size.type === 'png' ? 'png' : size.type === 'jpg' ? 'jpeg' : undefined;
-  if (!format) return { ok: false, problem: `The body is ${size.type ? `a ${size.type.toUpperCase()} image` : 'not an image'}. Send ${ACCEPTED_LOGOS}.` };
+  if (!format) return { ok: false, problem: `The body is ${size.type ? `an image in ${size.type.toUpperCase()} format` : 'not an image'}. Send ${ACCEPTED_LOGOS}.` };
   const sound = format === 'png' ? isCompletePng(bytes) : isCompleteJpeg(bytes);
   if (!sound) return { ok: false, problem: `The ${format.toUpperCase()} image is truncated or damaged. Send ${ACCEPTED_LOGOS}.` };
   const { width, height } = size;
@@ -84,4 +88,8 @@ function isCompleteJpeg(bytes: Uint8Array): boolean {
     offset += 2 + segmentLength;
   }
   return false;
+}
+
+function startsWith(bytes: Uint8Array, signature: Buffer): boolean {
+  return bytes.length >= signature.length && signature.every((byte, index) => bytes[index] === byte);
 }
