@@ -154,6 +154,12 @@ export const en = {
   'tenantRequired.organizationLabel': 'Sign in to an organization',
   'tenantRequired.continue': 'Continue',
   'tenantRequired.notFound': 'We could not find an organization called “{organization}”. Check the spelling, or use the link from your invitation.',
+  'tenantRequired.missing': 'Enter the organization’s domain, like contoso.com.',
+
+  // The organization's own address, with no app to continue to (tenant-start.ejs).
+  'tenantStart.title': 'Sign in to {tenantName}',
+  'tenantStart.lead': 'You sign in to {tenantName} from the app you want to use: open the app, and it brings you here when you need to sign in.',
+  'tenantStart.hint': 'Invited as a guest? Open the link in your invitation email.',
 
   // The sign-in code mail (mail/passcode.*.ejs).
   'mail.passcode.subject': 'Your {tenantName} sign-in code',
