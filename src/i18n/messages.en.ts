@@ -20,6 +20,7 @@ export const en = {
   'page.continueTo': 'to continue to <strong>{app}</strong>',
   'page.tryAgain': 'Try again',
   'page.reference': 'Reference:',
+  'page.errorCode': 'Error: <code>{errorCode}</code>',
 
   // The address (sign-in.ejs).
   'signIn.title': 'Sign in to {tenantName}',
@@ -126,7 +127,11 @@ export const en = {
   'problem.unknownTenant.title': 'We could not find that organization',
   'problem.unknownTenant.message': 'There is no organization called “{tenantName}” here.',
   'problem.unknownTenant.hint': 'Check the link you followed. If it came from an invitation, ask the person who invited you for a new one.',
-  // oidc-provider's own errors: its description (English, from the library) is the message.
+  // oidc-provider's errors about what the app sent (oidc-error-problem.ts): the app's to fix.
+  'problem.badClient.title': 'This app can’t sign you in',
+  'problem.badClient.message': 'The app that sent you here isn’t set up correctly for {tenantName}.',
+  'problem.badClient.hint': 'Tell the app’s support team; quote the reference below.',
+  // oidc-provider's other errors: its description (English, from the library) is the message.
   'problem.authorizationFailed.title': 'Sign-in could not continue',
   'problem.authorizationFailed.message': '{hasDescription, select, true {{description}} other {Something went wrong while signing you in.}}',
   'problem.authorizationFailed.hint': 'Go back to the app you came from and start signing in again. If it keeps happening, tell the organization that invited you.',
@@ -154,6 +159,12 @@ export const en = {
   'tenantRequired.organizationLabel': 'Sign in to an organization',
   'tenantRequired.continue': 'Continue',
   'tenantRequired.notFound': 'We could not find an organization called “{organization}”. Check the spelling, or use the link from your invitation.',
+  'tenantRequired.missing': 'Enter the organization’s domain, like contoso.com.',
+
+  // The organization's own address, with no app to continue to (tenant-start.ejs).
+  'tenantStart.title': 'Sign in to {tenantName}',
+  'tenantStart.lead': 'You sign in to {tenantName} from the app you want to use: open the app, and it brings you here when you need to sign in.',
+  'tenantStart.hint': 'Invited as a guest? Open the link in your invitation email.',
 
   // The sign-in code mail (mail/passcode.*.ejs).
   'mail.passcode.subject': 'Your {tenantName} sign-in code',

@@ -16,6 +16,7 @@ import { t } from '../i18n/translate.ts';
 import type { Pages } from '../web/pages.ts';
 import { sendProblemPage } from '../web/problem-page.ts';
 import { impliedConsentPolicy, loadImpliedGrant } from './implied-consent.ts';
+import { oidcErrorProblem } from './oidc-error-problem.ts';
 import { issuerOf, isValidTenantId, type Tenant } from './tenant.ts';
 import type { TenantDirectory } from './tenant-directory.ts';
 
@@ -222,8 +223,10 @@ export function providerConfiguration(tenant: Tenant, jwks: JWK[], dependencies:
     async renderError(ctx: KoaContextWithOIDC, out, error) {
       const status = (error as { statusCode?: number }).statusCode ?? ctx.status;
       const description = out.error_description;
-      sendProblemPage(pages, ctx, out.error === 'temporarily_unavailable' ? 'unavailable' : 'authorizationFailed', status, {
-        values: { hasDescription: description !== undefined, description }, reference: out.error, tenantName: tenant.displayName,
+      // The guest reads words of ours; the OAuth error code stays, small, for the app's developers.
+      sendProblemPage(pages, ctx, oidcErrorProblem(error, out.error, ctx.oidc?.route), status, {
+        values: { hasDescription: description !== undefined, description, tenantName: tenant.displayName },
+        errorCode: out.error, tenantName: tenant.displayName,
       });
     },
   };

@@ -54,6 +54,10 @@ export function tenantRoutes(options: TenantRouteOptions): Middleware {
     const tenantProvider = await providers.get(tenant);
     const state: TenantState = { tenant, tenantProvider, pathAfterPrefix };
     Object.assign(ctx.state, state);
+    if (pathAfterPrefix === '/' && ctx.method === 'GET' && prefersHtml(ctx)) {
+      tenantStart(ctx, pages, tenant);
+      return;
+    }
     if (options.tenantPages && options.tenantPagePaths?.test(pathAfterPrefix)) {
       // Koa's convention: a middleware that calls next() did not handle the request.
       let handledByPages = true;
@@ -97,28 +101,56 @@ export function tenantRequired(pages: Pages, baseUrl: string): Middleware {
 }
 
 /**
- * The form on the tenant-required page: finds the organization by id or verified domain and sends
- * the browser to the same request at that tenant. Only tenant-less paths are rewritten, so this can
- * never redirect off the site.
+ * The form on the tenant-required page: finds the organization by id or verified domain (what
+ * discovery at `/{domain}/v2.0` reveals anyway) and sends the browser on with a 303: the same
+ * request at that tenant when the guest came with one (`/common/v2.0/auth?...`), otherwise the
+ * tenant's own address. Only tenant-less paths are rewritten, so this can never redirect off the
+ * site. An organization we cannot find: the page again, the field marked invalid, and why.
  */
 export function signInToOrganization(directory: TenantDirectory, pages: Pages, baseUrl: string): Middleware {
   return async (ctx) => {
     const organization = String(ctx.query.organization ?? '').trim().toLowerCase();
     const path = String(ctx.query.path ?? '');
-    const tenant = organization ? await resolve(directory, organization) : undefined;
     const tenantless = TENANTLESS_PATH.exec(path);
-    if (!tenant || !tenantless) {
+    const tenant = organization ? await resolve(directory, organization) : undefined;
+    if (!tenant) {
+      const locale = guestLocale(ctx);
       pages.send(ctx, 'tenant-required', {
-        title: t(guestLocale(ctx), 'tenantRequired.title'),
+        title: t(locale, 'tenantRequired.title'),
         exampleUrl: `${baseUrl}/contoso.com/v2.0`,
         path: tenantless ? path : '',
         organization,
-        problem: tenant ? undefined : t(guestLocale(ctx), 'tenantRequired.notFound', { organization }),
-      }, tenant ? 400 : 404);
+        message: {
+          kind: 'error',
+          text: organization ? t(locale, 'tenantRequired.notFound', { organization }) : t(locale, 'tenantRequired.missing'),
+        },
+      }, 400);
       return;
     }
-    ctx.redirect(`/${tenant.id}${path.slice(tenantless[0].length)}`);
+    ctx.status = 303;
+    ctx.redirect(continuationAt(tenant, tenantless ? path.slice(tenantless[0].length) : ''));
   };
+}
+
+/**
+ * Where a guest goes at their tenant: the rest of the tenant-less request (`/v2.0/auth?...`)
+ * under the tenant's id, or, with nothing to continue, the tenant's own address. The path is
+ * normalized first, so dot segments cannot lead out of the tenant.
+ */
+function continuationAt(tenant: Tenant, rest: string): string {
+  const start = `/${encodeURIComponent(tenant.id)}/v2.0`;
+  const candidate = new URL(`${start}${rest.replace(/^\/v2\.0/, '')}`, 'http://localhost');
+  return /^\/v2\.0(\/|$)/.test(rest) && candidate.pathname.startsWith(`${start}/`) ? candidate.pathname + candidate.search : start;
+}
+
+/**
+ * The tenant's own address in a browser (where "sign in to an organization" leads when there was
+ * no request to continue): signing in starts at an app, so the page says so. Programs get
+ * oidc-provider's answer.
+ */
+function tenantStart(ctx: Context, pages: Pages, tenant: Tenant): void {
+  const locale = guestLocale(ctx);
+  pages.send(ctx, 'tenant-start', { title: t(locale, 'tenantStart.title', { tenantName: tenant.displayName }), tenantName: tenant.displayName });
 }
 
 function unknownTenant(ctx: Context, pages: Pages, tenantName: string): void {

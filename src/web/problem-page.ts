@@ -12,8 +12,10 @@ export interface ProblemDetails {
   values?: MessageValues;
   /** Where "Try again" leads, when trying again can help. */
   retryUrl?: string;
-  /** Shown with the request id, for the guest to quote (an OAuth error code). */
+  /** Shown with the request id, for the guest to quote. */
   reference?: string;
+  /** The OAuth error code, shown small under the reference for the app's developers ("Error: invalid_client"). */
+  errorCode?: string;
   /** The organization, for the page's header. */
   tenantName?: string;
 }
@@ -33,5 +35,6 @@ export function sendProblemPage(pages: Pages, ctx: Context, code: ProblemCode, s
     ...(details.tenantName ? { tenantName: details.tenantName } : {}),
     ...(details.retryUrl ? { retryUrl: details.retryUrl } : {}),
     ...(details.reference ? { reference: details.reference } : {}),
+    ...(details.errorCode ? { errorCode: details.errorCode } : {}),
   }, status);
 }

@@ -287,7 +287,7 @@ test('no sign-in method, and the pages of a lost guest: tenant-less, unknown org
   await checkInEveryLook(page, 'unknown-tenant', reports);
 
   await page.goto(`${idp.baseUrl}/contoso/v2.0/auth?client_id=nobody&response_type=code&scope=openid&redirect_uri=https%3A%2F%2Fevil.example%2F`);
-  await toPage(page, 'Sign-in could not continue');
+  await toPage(page, 'This app can’t sign you in');
   await checkInEveryLook(page, 'error-bad-client', reports);
 
   await page.goto(`${idp.baseUrl}/contoso/v2.0/redeem?ticket=used`);

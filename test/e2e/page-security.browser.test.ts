@@ -175,7 +175,7 @@ test('every page state answers with the strict CSP, no inline script, and no CSP
 
   // oidc-provider's own error page: an unknown client.
   const errorResponse = await page.goto(`${idp.baseUrl}/contoso/v2.0/auth?client_id=nobody&response_type=code&scope=openid&redirect_uri=https%3A%2F%2Fevil.example%2F`);
-  await page.getByRole('heading', { name: 'Sign-in could not continue' }).waitFor();
+  await page.getByRole('heading', { name: 'This app can’t sign you in' }).waitFor();
   expect(await page.locator('.reference').textContent()).toContain(errorResponse!.headers()['x-request-id']);
   await screenshot(page, '33-oidc-provider-error');
 

@@ -185,7 +185,8 @@ describe('redirect URIs that do not match are refused at the authorization endpo
     const answer = await authorizationAnswer(client(), redirectUri);
     expect(answer.status).toBe(400);
     expect(answer.location).toBeUndefined();
-    expect(textOf(answer.html)).toMatch(/redirect_uri did not match any of the client's registered redirect_uris/);
+    expect(textOf(answer.html)).toContain('isn’t set up correctly');
+    expect(answer.html).toContain('Error: <code>invalid_redirect_uri</code>');
   });
 
   test('the web app still gets its exact loopback URI', async () => {

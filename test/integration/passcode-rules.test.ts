@@ -44,6 +44,13 @@ function formActionOf(page: GuestPage, actionSuffix: string): string {
   return new URL(form.action, page.url).href;
 }
 
+/** The code input's start tag. */
+function codeFieldOf(html: string): string {
+  const field = /<input id="code"[^>]*>/.exec(html);
+  if (!field) throw new Error('no code field on the page');
+  return field[0];
+}
+
 const wrongCode = (code: string) => String((Number(code) + 1) % 1e8).padStart(8, '0');
 
 beforeAll(async () => {
@@ -187,6 +194,8 @@ describe('wrong codes', () => {
     const locked = await guest.submit(resent, '/verify', { code: wrongCode(second) });
     expect(locked.status).toBe(429);
     expect(textOf(locked.html)).toMatch(/Too many wrong codes for this address\. For your security, try again in 1[45] minutes/);
+    expect(locked.html).toMatch(/<p class="message message-error" id="message" role="alert">Too many wrong codes/);
+    expect(codeFieldOf(locked.html)).toContain('aria-invalid="true"');
 
     // Locked even with the right code, and in a brand-new sign-in attempt.
     expect(textOf((await guest.submit(resent, '/verify', { code: second }, first.rp.isCallback)).html)).toContain('Too many wrong codes');
@@ -283,6 +292,18 @@ describe('sending codes', () => {
     expect(again.status).toBe(429);
     expect(textOf(again.html)).toMatch(/We just sent a code\. You can ask for another one in (\d+) seconds/);
     expect(smtp.messages.filter((mail) => JSON.stringify(mail.to).includes(email))).toHaveLength(1);
+    // Nothing the guest typed is wrong: a status message, not an alert, and the code field stays valid.
+    expect(again.html).toMatch(/<p class="message message-notice" id="message" role="status">We just sent a code/);
+    expect(codeFieldOf(again.html)).not.toContain('aria-invalid');
+  });
+
+  test('a wrong code is still an error: an alert, the code field marked invalid', async () => {
+    const email = await invitedAddress();
+    const guest = new GuestAgent();
+    const { page, code, rp } = await sendCode(guest, email);
+    const refused = await guest.submit(page, '/verify', { code: wrongCode(code) }, rp.isCallback);
+    expect(refused.html).toMatch(/<p class="message message-error" id="message" role="alert">That code isn’t right/);
+    expect(codeFieldOf(refused.html)).toContain('aria-invalid="true"');
   });
 
   test('codes per address are limited across sign-in attempts', async () => {

@@ -59,23 +59,59 @@ describe('no tenant in the URL', () => {
   test('"sign in to an organization" sends the same request to that tenant, found by domain', async () => {
     const query = new URLSearchParams({ organization: 'Tailspin.example', path: '/common/v2.0/auth?client_id=abc&scope=openid' });
     const response = await rawRequest(`${idp.baseUrl}/sign-in-to-organization?${query}`, { headers: html });
-    expect(response.status).toBe(302);
+    expect(response.status).toBe(303);
     expect(response.headers.location).toBe('/tailspin/v2.0/auth?client_id=abc&scope=openid');
   });
 
+  test.each(['/common', '/organizations', '/consumers/'])(
+    'from %s, with nothing to continue, a known domain or tenant id leads to the tenant\'s own address',
+    async (tenantless) => {
+      const page = await rawRequest(`${idp.baseUrl}${tenantless}`, { headers: html });
+      const path = /name="path" value="([^"]*)"/.exec(page.body)?.[1];
+      for (const organization of ['tailspin.example', 'TAILSPIN']) {
+        const query = new URLSearchParams({ organization, path: path! });
+        const response = await rawRequest(`${idp.baseUrl}/sign-in-to-organization?${query}`, { headers: html });
+        expect(response.status).toBe(303);
+        expect(response.headers.location).toBe('/tailspin/v2.0');
+      }
+      const start = await rawRequest(`${idp.baseUrl}/tailspin/v2.0`, { headers: html });
+      expect(start.status).toBe(200);
+      expect(start.body).toContain('<h1 id="page-title">Sign in to Tailspin Toys</h1>');
+      expect(start.body).toContain('open the app, and it brings you here');
+    },
+  );
+
+  test('the tenant\'s own address stays oidc-provider\'s for programs', async () => {
+    const response = await rawRequest(`${idp.baseUrl}/tailspin/v2.0`);
+    expect(response.status).toBe(404);
+  });
+
   test('"sign in to an organization" never redirects anywhere but a tenant path', async () => {
-    for (const path of ['//evil.example/x', 'https://evil.example/', '/tailspin/../../evil', '/admin/tenants']) {
+    for (const path of ['//evil.example/x', 'https://evil.example/', '/tailspin/../../evil', '/admin/tenants', '/common/v2.0/../../admin/tenants', '/common/v2.0/%2e%2e/%2e%2e/admin/tenants', '/common//evil.example/x', '/common/v2.0\\..\\..\\admin']) {
       const query = new URLSearchParams({ organization: 'tailspin', path });
       const response = await rawRequest(`${idp.baseUrl}/sign-in-to-organization?${query}`, { headers: html });
-      expect(response.headers.location).toBeUndefined();
+      expect(response.status).toBe(303);
+      const location = new URL(response.headers.location as string, idp.baseUrl);
+      expect(location.origin).toBe(idp.baseUrl);
+      expect(location.pathname).toMatch(/^\/tailspin\/v2\.0(\/|$)/);
     }
   });
 
-  test('an organization that does not exist is said so on the page', async () => {
+  test('an organization that does not exist is said so on the page, the field marked invalid', async () => {
     const query = new URLSearchParams({ organization: 'nowhere.example', path: '/common/v2.0/auth' });
     const response = await rawRequest(`${idp.baseUrl}/sign-in-to-organization?${query}`, { headers: html });
-    expect(response.status).toBe(404);
-    expect(response.body).toContain('We could not find an organization called “nowhere.example”');
+    expect(response.status).toBe(400);
+    expect(response.headers.location).toBeUndefined();
+    expect(response.body).toContain('<p class="message message-error" id="message" role="alert">We could not find an organization called “nowhere.example”');
+    expect(response.body).toMatch(/<input id="organization"[^>]*value="nowhere\.example"[^>]*autofocus aria-invalid="true" aria-describedby="message">/);
+    expect(response.body).toContain('value="/common/v2.0/auth"');
+  });
+
+  test('an empty organization asks for one', async () => {
+    const response = await rawRequest(`${idp.baseUrl}/sign-in-to-organization?organization=+&path=`, { headers: html });
+    expect(response.status).toBe(400);
+    expect(response.body).toContain('Enter the organization’s domain, like contoso.com.');
+    expect(response.body).toContain('aria-invalid="true"');
   });
 });
 

@@ -3,7 +3,7 @@ import { guestLocale } from '../../i18n/guest-locale.ts';
 import { t } from '../../i18n/translate.ts';
 import { PASSCODE_DIGITS } from '../../limits.ts';
 import { type Attempt, loadAttempt, pageUrl, redirect, saveAttempt, type SignInContext, type SignInDeps } from '../sign-in-context.ts';
-import { noticeText, type SignInNotice, UNDELIVERED_CODE } from '../sign-in-notice.ts';
+import { noticeMessage, type SignInNotice, UNDELIVERED_CODE } from '../sign-in-notice.ts';
 
 /**
  * GET `/interaction/{uid}`: the page of the step the attempt is at. An attempt whose discovery
@@ -32,7 +32,7 @@ export async function renderStep(deps: SignInDeps, ctx: SignInContext, attempt: 
     csrfToken: state.csrfToken,
     email: state.email,
     emailLocked: state.emailLocked ?? false,
-    message: notice && { kind: 'error', text: noticeText(locale, notice) },
+    message: notice && noticeMessage(locale, notice),
     actions: {
       identify: pageUrl(attempt, '/identify'),
       send: pageUrl(attempt, '/send'),
@@ -58,7 +58,7 @@ export async function renderStep(deps: SignInDeps, ctx: SignInContext, attempt: 
   const undelivered = state.passcodeMailId !== undefined && await deps.signIns.undeliveredCode(tenant.id, attempt.uid) === state.passcodeMailId;
   deps.pages.send(ctx, 'enter-code', {
     ...common,
-    ...(undelivered && !notice ? { message: { kind: 'error', text: noticeText(locale, UNDELIVERED_CODE) } } : {}),
+    ...(undelivered && !notice ? { message: noticeMessage(locale, UNDELIVERED_CODE) } : {}),
     undelivered,
     title: t(locale, 'enterCode.title'),
     digits: PASSCODE_DIGITS,
