@@ -12,7 +12,7 @@ import { oidcAdapterFactory } from '../store/oidc-adapter.ts';
 import type { OutboundHttp } from '../outbound/outbound-http.ts';
 import { federationCallbackUrl, TENANT_CLIENT_PREFIX } from '../federation/upstream.ts';
 import { guestLocale } from '../i18n/guest-locale.ts';
-import { t } from '../i18n/translate.ts';
+import { LOCALES, t } from '../i18n/translate.ts';
 import type { Pages } from '../web/pages.ts';
 import { sendProblemPage } from '../web/problem-page.ts';
 import { impliedConsentPolicy, loadImpliedGrant } from './implied-consent.ts';
@@ -101,6 +101,9 @@ export function providerConfiguration(tenant: Tenant, jwks: JWK[], dependencies:
       grant_types: [],
       token_endpoint_auth_method: 'none',
     }],
+
+    // The languages of our pages (src/i18n); a request's ui_locales picks one (guest-locale.ts).
+    discovery: { ui_locales_supported: LOCALES },
 
     cookies: { names: cookieNames(tenant.id), keys: config.cookieKeys, long: cookieOptions, short: cookieOptions },
 
