@@ -126,7 +126,7 @@ export const en = {
   'problem.unknownTenant.title': 'We could not find that organization',
   'problem.unknownTenant.message': 'There is no organization called “{tenantName}” here.',
   'problem.unknownTenant.hint': 'Check the link you followed. If it came from an invitation, ask the person who invited you for a new one.',
-  // oidc-provider's own errors: its description (English, from the library) is the message.
+  // oidc-provider's own errors: its description (English, from the library) is the message in English; other languages get the `other` sentence.
   'problem.authorizationFailed.title': 'Sign-in could not continue',
   'problem.authorizationFailed.message': '{hasDescription, select, true {{description}} other {Something went wrong while signing you in.}}',
   'problem.authorizationFailed.hint': 'Go back to the app you came from and start signing in again. If it keeps happening, tell the organization that invited you.',

@@ -12,7 +12,7 @@ import { oidcAdapterFactory } from '../store/oidc-adapter.ts';
 import type { OutboundHttp } from '../outbound/outbound-http.ts';
 import { federationCallbackUrl, TENANT_CLIENT_PREFIX } from '../federation/upstream.ts';
 import { guestLocale } from '../i18n/guest-locale.ts';
-import { LOCALES, t } from '../i18n/translate.ts';
+import { DEFAULT_LOCALE, LOCALES, t } from '../i18n/translate.ts';
 import type { Pages } from '../web/pages.ts';
 import { sendProblemPage } from '../web/problem-page.ts';
 import { impliedConsentPolicy, loadImpliedGrant } from './implied-consent.ts';
@@ -224,7 +224,8 @@ export function providerConfiguration(tenant: Tenant, jwks: JWK[], dependencies:
     // oidc-provider's errors get our error page (strict CSP; the request id shown for the guest to quote).
     async renderError(ctx: KoaContextWithOIDC, out, error) {
       const status = (error as { statusCode?: number }).statusCode ?? ctx.status;
-      const description = out.error_description;
+      // oidc-provider's descriptions are English: a guest reading another language gets the catalogue's sentence, the error code stays as the reference.
+      const description = guestLocale(ctx) === DEFAULT_LOCALE ? out.error_description : undefined;
       sendProblemPage(pages, ctx, out.error === 'temporarily_unavailable' ? 'unavailable' : 'authorizationFailed', status, {
         values: { hasDescription: description !== undefined, description }, reference: out.error, tenantName: tenant.displayName,
       });

@@ -116,6 +116,9 @@ test('oidc-provider’s error page for a bad request is in the Accept-Language (
   expect(page.status).toBe(400);
   expectPageIn(page, 'es', 'problem.authorizationFailed.title');
   expectPageIn(page, 'es', 'problem.authorizationFailed.hint');
+  // oidc-provider's English description is not shown to a Spanish reader; its error code is.
+  expectPageIn(page, 'es', 'problem.authorizationFailed.message', { hasDescription: false });
+  expect(textOf(page.html)).toContain('invalid_client');
 });
 
 test('the unknown-tenant and tenant-less pages follow Accept-Language', async () => {
