@@ -131,7 +131,7 @@ export const en = {
   'problem.badClient.title': 'This app can’t sign you in',
   'problem.badClient.message': 'The app that sent you here isn’t set up correctly for {tenantName}.',
   'problem.badClient.hint': 'Tell the app’s support team; quote the reference below.',
-  // oidc-provider's other errors: its description (English, from the library) is the message.
+  // oidc-provider's other errors: its description (English, from the library) is the message in English; other languages get the `other` sentence.
   'problem.authorizationFailed.title': 'Sign-in could not continue',
   'problem.authorizationFailed.message': '{hasDescription, select, true {{description}} other {Something went wrong while signing you in.}}',
   'problem.authorizationFailed.hint': 'Go back to the app you came from and start signing in again. If it keeps happening, tell the organization that invited you.',

@@ -1,6 +1,9 @@
 import { IntlMessageFormat } from 'intl-messageformat';
 
+import { de } from './messages.de.ts';
 import { en, type MessageKey } from './messages.en.ts';
+import { es } from './messages.es.ts';
+import { fr } from './messages.fr.ts';
 
 /**
  * The one way to a guest-facing text: `t(locale, key, values)` from the catalogue of `locale`
@@ -11,9 +14,12 @@ import { en, type MessageKey } from './messages.en.ts';
 
 export type { MessageKey } from './messages.en.ts';
 
-export const CATALOGUES = { en } as const satisfies Record<string, Record<MessageKey, string>>;
+/** English first: the language of last resort (guest-locale.ts). */
+export const CATALOGUES = { en, de, fr, es } as const satisfies Record<string, Record<MessageKey, string>>;
 export type Locale = keyof typeof CATALOGUES;
 export const DEFAULT_LOCALE: Locale = 'en';
+/** The languages guests can have, as discovery's ui_locales_supported names them. */
+export const LOCALES = Object.keys(CATALOGUES) as Locale[];
 
 /** A value of a message: text, a number (plurals), or a choice for `select` (true/false become "true"/"false"). */
 export type MessageValues = Record<string, string | number | boolean | undefined>;

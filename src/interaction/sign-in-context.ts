@@ -8,6 +8,7 @@ import type { UpstreamConnector, UpstreamLeg } from '../federation/upstream-conn
 import { type DeploymentEmailOtpDefault, isEmailOtpEnabled } from '../guests/email-otp-policy.ts';
 import type { Redemptions } from '../guests/redemption.ts';
 import { isEmailAddress, normalizeEmail } from '../guests/user.ts';
+import { settleGuestLocale } from '../i18n/guest-locale.ts';
 import { TOKEN_TTL } from '../limits.ts';
 import type { InvitationRepository } from '../store/invitation-repository.ts';
 import type { SignInRepository, SignInState } from '../store/sign-in-repository.ts';
@@ -81,13 +82,17 @@ export async function loadAttempt(deps: SignInDeps, ctx: SignInContext): Promise
   const client = await provider.Client.find(clientId);
   const isRedemption = clientId === REDEMPTION_CLIENT_ID;
   const stored = await deps.signIns.state(tenant.id, details.uid);
+  // The language is settled before anything can fail, so even a problem page of this sign-in is in it.
+  const locale = settleGuestLocale(ctx, stored?.locale, details.params.ui_locales);
+  const state = stored ?? await startState(deps, tenant, details.params, isRedemption);
+  state.locale = locale;
   return {
     uid: details.uid,
     provider,
     tenant,
     clientName: client?.clientName ?? clientId,
     isRedemption,
-    state: stored ?? await startState(deps, tenant, details.params, isRedemption),
+    state,
     isNew: !stored,
   };
 }

@@ -7,6 +7,8 @@ import type { Keys } from './keys.ts';
 export interface SignInState {
   /** Synchronizer token every form of this sign-in must send back. */
   csrfToken: string;
+  /** The language this sign-in settled on at its first page (guest-locale.ts), kept for every step. */
+  locale?: string;
   /** The address the guest entered (or that login_hint / the invitation gave). */
   email?: string;
   /** The address may not be changed: redemption of an invitation for it. */

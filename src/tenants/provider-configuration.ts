@@ -12,7 +12,7 @@ import { oidcAdapterFactory } from '../store/oidc-adapter.ts';
 import type { OutboundHttp } from '../outbound/outbound-http.ts';
 import { federationCallbackUrl, TENANT_CLIENT_PREFIX } from '../federation/upstream.ts';
 import { guestLocale } from '../i18n/guest-locale.ts';
-import { t } from '../i18n/translate.ts';
+import { DEFAULT_LOCALE, LOCALES, t } from '../i18n/translate.ts';
 import type { Pages } from '../web/pages.ts';
 import { sendProblemPage } from '../web/problem-page.ts';
 import { impliedConsentPolicy, loadImpliedGrant } from './implied-consent.ts';
@@ -102,6 +102,9 @@ export function providerConfiguration(tenant: Tenant, jwks: JWK[], dependencies:
       grant_types: [],
       token_endpoint_auth_method: 'none',
     }],
+
+    // The languages of our pages (src/i18n); a request's ui_locales picks one (guest-locale.ts).
+    discovery: { ui_locales_supported: LOCALES },
 
     cookies: { names: cookieNames(tenant.id), keys: config.cookieKeys, long: cookieOptions, short: cookieOptions },
 
@@ -222,8 +225,9 @@ export function providerConfiguration(tenant: Tenant, jwks: JWK[], dependencies:
     // oidc-provider's errors get our error page (strict CSP; the request id shown for the guest to quote).
     async renderError(ctx: KoaContextWithOIDC, out, error) {
       const status = (error as { statusCode?: number }).statusCode ?? ctx.status;
-      const description = out.error_description;
       // The guest reads words of ours; the OAuth error code stays, small, for the app's developers.
+      // oidc-provider's descriptions are English: a guest reading another language gets the catalogue's sentence.
+      const description = guestLocale(ctx) === DEFAULT_LOCALE ? out.error_description : undefined;
       sendProblemPage(pages, ctx, oidcErrorProblem(error, out.error, ctx.oidc?.route), status, {
         values: { hasDescription: description !== undefined, description, tenantName: tenant.displayName },
         errorCode: out.error, tenantName: tenant.displayName,

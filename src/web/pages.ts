@@ -58,7 +58,7 @@ export class Pages {
   }
 
   /**
-   * Renders into the response with the page security headers and no caching. Every page gets the
+   * Renders into the response, in the guest's language, with the page security headers and no caching. Every page gets the
    * request id (our app's, or the X-Request-Id header it set before oidc-provider ran), so an
    * error page can show it for the guest to quote.
    */
@@ -68,6 +68,8 @@ export class Pages {
     ctx.type = 'text/html; charset=utf-8';
     ctx.set('Content-Security-Policy', contentSecurityPolicy);
     ctx.set('Cache-Control', 'no-store');
+    // The language can follow Accept-Language (guest-locale.ts): a cache must key on it.
+    ctx.vary('Accept-Language');
     ctx.body = this.render(name, { requestId, locale: guestLocale(ctx), ...data });
   }
 

@@ -11,6 +11,8 @@ import { freePort } from '../support/redis-server.ts';
 import { RelyingParty } from '../support/relying-party.ts';
 import { inviteGuest, startSignIn, tenantWithApp, type SignInFixture } from '../support/sign-in.ts';
 import { codeIn, type SmtpListener, startSmtpListener } from '../support/smtp.ts';
+import { type Locale, type MessageKey, type MessageValues, t } from '../../src/i18n/translate.ts';
+import { PASSCODE_MAX_ATTEMPTS } from '../../src/limits.ts';
 
 /**
  * WCAG 2.2 AA on every page and state a guest can meet today, checked by axe-core in Chromium in
@@ -18,6 +20,11 @@ import { codeIn, type SmtpListener, startSmtpListener } from '../support/smtp.ts
  * width. Zero violations. axe checks text contrast; the non-text contrast of 1.4.11 (control
  * borders, placeholders, the focus ring) is measured here. And the whole sign-in by keyboard alone. Every look is saved to test/e2e/screenshots/a11y-<state>-<look>.png, and
  * a few at 640 px for the README (readme-*.png, copied by hand to docs/screenshots/).
+ *
+ * The other languages (German, French, Spanish) get every page too, found by the catalogue's own
+ * words (`t`), in the light look at desktop and phone width, with a check that nothing overflows:
+ * long German words in a button at 360 px are where a translation breaks a layout.
+ * Their screenshots are a11y-<locale>-<state>-<look>.png.
  */
 
 const DESKTOP = { width: 1280, height: 800 };
@@ -28,6 +35,8 @@ const LOOKS = [
   { name: 'phone-light', colorScheme: 'light', viewport: PHONE },
   { name: 'phone-dark', colorScheme: 'dark', viewport: PHONE },
 ] as const;
+/** The looks each other language is checked in: English covers the colour schemes already. */
+const LOCALE_LOOKS = [LOOKS[0], LOOKS[2]];
 /** States shown in the README, at 640 px wide. */
 const README_STATES = new Set(['sign-in', 'send-code', 'enter-code-wrong-code']);
 
@@ -396,3 +405,91 @@ test('the whole sign-in with the keyboard alone: address, Send code, the mailed 
   expect(clicks).toEqual([]);
   await context.close();
 }, 60_000);
+
+/**
+ * Horizontal overflow at this width: the page wider than the screen, or a control, heading or
+ * paragraph whose text does not fit in its box (a long word that cannot wrap).
+ */
+async function overflowProblems(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    interface Box { tagName: string; textContent: string | null; scrollWidth: number; clientWidth: number }
+    const view = globalThis as unknown as { innerWidth: number; document: { documentElement: Box; querySelectorAll(selector: string): ArrayLike<Box> } };
+    const problems: string[] = [];
+    const root = view.document.documentElement;
+    if (root.scrollWidth > view.innerWidth) problems.push(`page ${root.scrollWidth}px wide at ${view.innerWidth}px`);
+    for (const element of Array.from(view.document.querySelectorAll('button, a, label, h1, p, .brand-name'))) {
+      if (element.scrollWidth > element.clientWidth + 1) problems.push(`<${element.tagName.toLowerCase()}> "${(element.textContent ?? '').trim().slice(0, 40)}" ${element.scrollWidth}px in ${element.clientWidth}px`);
+    }
+    return problems;
+  });
+}
+
+/** axe, the overflow check and a screenshot of a page in another language, in the light look at desktop and phone width. */
+async function checkInLanguage(page: Page, locale: Locale, state: string, reports: Reports): Promise<void> {
+  await page.emulateMedia({ colorScheme: 'light' });
+  for (const look of LOCALE_LOOKS) {
+    await page.setViewportSize(look.viewport);
+    expect(await page.locator('html').getAttribute('lang')).toBe(locale);
+    const controls = [...await controlContrastProblems(page), ...await lookProblems(page, 'light', look.viewport === PHONE), ...await overflowProblems(page)];
+    reports.push({ state: `${locale} ${state}`, look: look.name, report: await auditAccessibility(page), controls });
+    await screenshot(page, `a11y-${locale}-${state}-${look.name}`);
+  }
+}
+
+test.each(['de', 'fr', 'es'] as const)('every page in %s, chosen by the browser’s language with a region: sign-in, codes, no method, errors, sign-out, tenant-less', async (locale) => {
+  const text = (key: MessageKey, values?: MessageValues) => t(locale, key, values);
+  const reports: Reports = [];
+  const email = await invitedAddress();
+  // Playwright sends the context's locale as Accept-Language: a region the catalogues do not name.
+  const context = await browser.newContext({ locale: `${locale}-${locale === 'de' ? 'AT' : locale === 'fr' ? 'CA' : 'MX'}` });
+  const page = await context.newPage();
+  page.setDefaultTimeout(8000);
+
+  await page.goto(`${app.origin}/login`);
+  await toPage(page, text('signIn.heading'));
+  await checkInLanguage(page, locale, 'sign-in', reports);
+
+  await page.getByLabel(text('signIn.emailLabel')).fill(email);
+  await page.getByRole('button', { name: text('signIn.next') }).click();
+  await toPage(page, text('sendCode.title'));
+  await checkInLanguage(page, locale, 'send-code', reports);
+
+  await page.getByRole('button', { name: text('sendCode.send') }).click();
+  await toPage(page, text('enterCode.title'));
+  const code = codeIn(await smtp.nextMessageTo(email));
+  await checkInLanguage(page, locale, 'enter-code', reports);
+
+  await page.getByLabel(text('enterCode.codeLabel'), { exact: true }).fill(String((Number(code) + 1) % 1e8).padStart(8, '0'));
+  await page.getByRole('button', { name: text('enterCode.signIn'), exact: true }).click();
+  await page.getByText(text('notice.codeWrong', { attemptsLeft: PASSCODE_MAX_ATTEMPTS - 1 })).waitFor();
+  await checkInLanguage(page, locale, 'enter-code-wrong-code', reports);
+
+  await page.getByLabel(text('enterCode.codeLabel'), { exact: true }).fill(code);
+  await page.getByRole('button', { name: text('enterCode.signIn'), exact: true }).click();
+  await page.waitForURL(`${app.origin}/callback**`);
+
+  await page.goto(`${app.origin}/logout`);
+  await toPage(page, text('signOut.title', { tenantName: 'Contoso' }));
+  await checkInLanguage(page, locale, 'sign-out', reports);
+  await page.getByRole('button', { name: text('signOut.confirm'), exact: true }).click();
+  await toPage(page, text('signedOut.title'));
+  await checkInLanguage(page, locale, 'signed-out', reports);
+
+  const rp = await RelyingParty.discover(fabrikam.issuer, fabrikam.app, fabrikam.redirectUri);
+  await page.goto(await rp.authorizationUrl());
+  await page.getByLabel(text('signIn.emailLabel')).fill('someone@elsewhere.example');
+  await page.getByRole('button', { name: text('signIn.next') }).click();
+  await toPage(page, text('noMethod.title'));
+  await checkInLanguage(page, locale, 'no-method', reports);
+
+  await page.goto(`${idp.baseUrl}/contoso/v2.0/auth?client_id=nobody&response_type=code&scope=openid&redirect_uri=https%3A%2F%2Fevil.example%2F`);
+  await toPage(page, text('problem.authorizationFailed.title'));
+  await checkInLanguage(page, locale, 'error-bad-client', reports);
+
+  await page.goto(`${idp.baseUrl}/common/oauth2/v2.0/authorize?client_id=x`);
+  await toPage(page, text('tenantRequired.title'));
+  await checkInLanguage(page, locale, 'tenant-required', reports);
+  await context.close();
+
+  expect(violationsIn(reports)).toEqual([]);
+}, 90_000);

@@ -24,8 +24,15 @@ export interface PageForm {
 export class GuestAgent {
   readonly jar = new CookieJar();
 
+  /** `headers`: what this browser sends with every request besides cookies (Accept-Language). */
+  readonly headers: Record<string, string>;
+
+  constructor(headers: Record<string, string> = {}) {
+    this.headers = headers;
+  }
+
   async request(url: string, { method = 'GET', form }: { method?: string; form?: Record<string, string> } = {}): Promise<GuestPage> {
-    const headers: Record<string, string> = { accept: 'text/html,application/xhtml+xml' };
+    const headers: Record<string, string> = { accept: 'text/html,application/xhtml+xml', ...this.headers };
     const cookie = await this.jar.getCookieString(url);
     if (cookie) headers.cookie = cookie;
     if (form) headers['content-type'] = 'application/x-www-form-urlencoded';

@@ -5,7 +5,7 @@ export async function changeAddress(deps: SignInDeps, ctx: SignInContext): Promi
   const attempt = await loadAttempt(deps, ctx);
   checkCsrf(ctx, attempt);
   if (!attempt.state.emailLocked) {
-    attempt.state = { csrfToken: attempt.state.csrfToken };
+    attempt.state = { csrfToken: attempt.state.csrfToken, locale: attempt.state.locale };
     await deps.signIns.discardPasscode(attempt.tenant.id, attempt.uid);
     await saveAttempt(deps, attempt);
   }

@@ -11,7 +11,7 @@ export async function identify(deps: SignInDeps, ctx: SignInContext): Promise<vo
   if (attempt.state.emailLocked) return seeStep(ctx, attempt);
   const email = normalizeEmail(formValue(ctx, 'email'));
   if (!isEmailAddress(email)) return renderStep(deps, ctx, attempt, INVALID_EMAIL);
-  attempt.state = { csrfToken: attempt.state.csrfToken, email, method: (await discover(deps, attempt.tenant, email)).method };
+  attempt.state = { csrfToken: attempt.state.csrfToken, locale: attempt.state.locale, email, method: (await discover(deps, attempt.tenant, email)).method };
   await saveAttempt(deps, attempt);
   seeStep(ctx, attempt);
 }
