@@ -38,6 +38,12 @@ export const PASSCODE_SENDS_PER_IP_DEPLOYMENT_FACTOR = 3;
  */
 export const INVITATION_MAILS_PER_RECIPIENT = { points: 5, durationSeconds: 24 * 60 * 60 };
 export const INVITATION_MAILS_PER_RECIPIENT_DEPLOYMENT = { points: 10, durationSeconds: 24 * 60 * 60 };
+/**
+ * An inviter's own words in the invitation mail (Graph's `invitedUserMessageInfo.customizedMessageBody`),
+ * in characters. Graph documents no limit; the Entra admin center's message box stops at 2000, and
+ * a longer text would push the invitation's button out of sight.
+ */
+export const INVITATION_MESSAGE_MAX_LENGTH = 2000;
 
 /**
  * Mail leaves through a job queue. A failed try is repeated after 1 s, 2 s, 4 s … (exponential

@@ -51,7 +51,10 @@ export function requireTenantAccess(principal: AdminPrincipal, tenantId: string)
   }
 }
 
-/** How invitation mail names who invited the guest. */
-export function inviterName(principal: AdminPrincipal, tenantDisplayName: string): string {
-  return principal.kind === 'deployment' ? `An administrator of ${tenantDisplayName}` : `${principal.clientName} at ${tenantDisplayName}`;
+/**
+ * Who invited the guest, for the invitation mail (which words it in the guest's language): the
+ * tenant's admin app by name, or null for the deployment's administrator.
+ */
+export function inviterAppName(principal: AdminPrincipal): string | null {
+  return principal.kind === 'deployment' ? null : principal.clientName;
 }

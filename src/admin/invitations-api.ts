@@ -2,7 +2,7 @@ import type Router from '@koa/router';
 
 import type { Invitations } from '../guests/invitations.ts';
 import type { TenantService } from '../tenants/tenant-service.ts';
-import { type AdminState, inviterName } from './admin-auth.ts';
+import { type AdminState, inviterAppName } from './admin-auth.ts';
 import { parseBody } from './parse-body.ts';
 import { createInvitationBody } from './schemas.ts';
 
@@ -11,7 +11,7 @@ export function mountInvitationsApi(router: Router<AdminState>, tenants: TenantS
   router.post('/tenants/:tenantId/invitations', async (ctx) => {
     const tenant = await tenants.get(ctx.params.tenantId as string);
     const request = parseBody(ctx, createInvitationBody);
-    const invitation = await invitations.invite(tenant, request, inviterName(ctx.state.principal, tenant.displayName));
+    const invitation = await invitations.invite(tenant, request, inviterAppName(ctx.state.principal));
     ctx.status = 201;
     ctx.body = invitation;
   });

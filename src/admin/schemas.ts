@@ -6,6 +6,8 @@ import { SIGN_IN_PAGE_TEXT_MAX_LENGTH, USERNAME_HINT_TEXT_MAX_LENGTH } from '../
 import { CLIENT_ROLES } from '../tenants/provider-configuration.ts';
 import { isValidDomain, isValidTenantId } from '../tenants/tenant.ts';
 import { isHttpsOrDevelopmentHttp } from '../https-urls.ts';
+import { isLanguageTag } from '../i18n/language-tag.ts';
+import { INVITATION_MESSAGE_MAX_LENGTH } from '../limits.ts';
 import { APPLICATION_TYPES, redirectUriProblem } from './redirect-uris.ts';
 
 /**
@@ -127,11 +129,35 @@ const webPageUrl = z.string().max(2048).refine((value) => {
 /** Where redemption ends. */
 const inviteRedirectUrl = webPageUrl;
 
+/**
+ * The inviter's own words in the invitation mail: plain text, shown as text (never as HTML). Line
+ * breaks are kept (CR LF and CR read as LF); every other control, bidirectional or invisible
+ * character is refused, as in a display name, so the text cannot forge lines or disguise itself.
+ * Only surrounding blank space is trimmed; nothing left means no message.
+ */
+const customizedMessageBody = z.string()
+  .transform((text) => text.replace(/\r\n?/g, '\n'))
+  .check((check) => {
+    const found = disguisingCharacterIn(check.value.replaceAll('\n', ' '));
+    if (found) check.issues.push({ code: 'custom', input: check.value, message: `${disguisingCharacterMessage(found)}; only line breaks are allowed` });
+  })
+  .transform((text) => text.trim())
+  .pipe(z.string().max(INVITATION_MESSAGE_MAX_LENGTH, `must be at most ${INVITATION_MESSAGE_MAX_LENGTH} characters`))
+  .transform((text) => text === '' ? undefined : text);
+
+/** Graph's `invitedUserMessageInfo` (its `ccRecipients` is not supported: an unknown field). */
+const invitedUserMessageInfo = z.strictObject({
+  /** A BCP 47 tag; the mail is in the best of our languages for its language part, else English. */
+  messageLanguage: z.string().refine(isLanguageTag, { message: 'must be a BCP 47 language tag such as de-DE' }).optional(),
+  customizedMessageBody: customizedMessageBody.optional(),
+});
+
 export const createInvitationBody = z.strictObject({
   invitedUserEmailAddress: emailAddress,
   inviteRedirectUrl,
   invitedUserDisplayName: displayName.optional(),
   sendInvitationMessage: z.boolean().default(false),
+  invitedUserMessageInfo: invitedUserMessageInfo.optional(),
   resetRedemption: z.boolean().default(false),
 });
 

@@ -42,7 +42,7 @@ export async function seedDemo(idp: GuestIdp): Promise<DemoSeed> {
       invitedUserDisplayName: DEMO.guest.displayName,
       inviteRedirectUrl: `${baseUrl}/demo`,
       sendInvitationMessage: true,
-    }, `An administrator of ${tenant.displayName}`);
+    }, null);
     inviteRedeemUrl = invitation.inviteRedeemUrl;
   }
   return { issuer: issuerOf(baseUrl, tenant.id), clientId: DEMO.client.client_id, redirectUri, guestEmail: DEMO.guest.email, inviteRedeemUrl };

@@ -1,6 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 
 import { BadRequestError, NotFoundError, ServiceUnavailableError, StoreUnavailableError, TooManyRequestsError } from '../errors.ts';
+import { localeForLanguageTag } from '../i18n/language-tag.ts';
 import { INVITATION_MAILS_PER_RECIPIENT, INVITATION_MAILS_PER_RECIPIENT_DEPLOYMENT, INVITATION_TICKET_TTL_SECONDS } from '../limits.ts';
 import type { MailQueue } from '../mail/mail-queue.ts';
 import type { MailTemplates } from '../mail/mail-templates.ts';
@@ -21,6 +22,15 @@ export interface InvitationRequest {
   sendInvitationMessage: boolean;
   /** Clear the guest's recorded sign-in method and make them redeem again (Graph's resetRedemption). */
   resetRedemption?: boolean;
+  /** The mail's language and the inviter's own words in it (validated plain text). */
+  invitedUserMessageInfo?: InvitedUserMessageInfo | undefined;
+}
+
+/** Graph's invitedUserMessageInfo, the part we support. */
+export interface InvitedUserMessageInfo {
+  /** A BCP 47 tag; the mail is in the catalogue of its language part, else English. */
+  messageLanguage?: string | undefined;
+  customizedMessageBody?: string | undefined;
 }
 
 /** Graph's invitation resource, as the admin API returns it. */
@@ -33,6 +43,7 @@ export interface Invitation {
   invitedUser: { id: string };
   invitedUserType: 'Guest';
   sendInvitationMessage: boolean;
+  invitedUserMessageInfo: { messageLanguage: string | null; customizedMessageBody: string | null };
   status: 'PendingAcceptance' | 'Completed';
 }
 
@@ -76,8 +87,9 @@ export class Invitations {
     ];
   }
 
-  async invite(tenant: Tenant, request: InvitationRequest, inviterName: string): Promise<Invitation> {
+  async invite(tenant: Tenant, request: InvitationRequest, inviterAppName: string | null): Promise<Invitation> {
     const { mail, templates, baseUrl, guests } = this.#deps;
+    const messageInfo = request.invitedUserMessageInfo;
     const email = normalizeEmail(request.invitedUserEmailAddress);
     const id = randomUUID();
     // Reads before any write: a refusal leaves everything as it was.
@@ -103,10 +115,12 @@ export class Invitations {
         await mail.enqueue(templates.invitation({
           to: email,
           tenantName: tenant.displayName,
-          inviterName,
+          inviterAppName,
           invitedUserDisplayName: user.displayName,
           redeemUrl: inviteRedeemUrl,
           inviteRedirectUrl: request.inviteRedirectUrl,
+          locale: localeForLanguageTag(messageInfo?.messageLanguage),
+          customizedMessageBody: messageInfo?.customizedMessageBody ?? null,
         }));
       }
     } catch (error) {
@@ -130,6 +144,7 @@ export class Invitations {
       invitedUser: { id: user.id },
       invitedUserType: 'Guest',
       sendInvitationMessage: request.sendInvitationMessage,
+      invitedUserMessageInfo: { messageLanguage: messageInfo?.messageLanguage ?? null, customizedMessageBody: messageInfo?.customizedMessageBody ?? null },
       status: user.externalUserState === 'Accepted' ? 'Completed' : 'PendingAcceptance',
     };
   }

@@ -139,24 +139,6 @@ export const de = {
   'tenantRequired.continue': 'Weiter',
   'tenantRequired.notFound': 'Wir konnten keine Organisation namens „{organization}“ finden. Prüfen Sie die Schreibweise oder verwenden Sie den Link aus Ihrer Einladung.',
 
-  'mail.passcode.subject': 'Ihr Anmeldecode für {tenantName}',
-  'mail.passcode.heading': 'Ihr Anmeldecode',
-  'mail.passcode.textHeading': 'Ihr Anmeldecode für {tenantName}',
-  'mail.passcode.useThisCode': 'Mit diesem Code melden Sie sich bei {tenantName} als <strong>{to}</strong> an:',
-  'mail.passcode.expiry': 'Er gilt einmal und läuft in {validFor} ab.',
-  'mail.passcode.notYou': 'Wenn Sie nicht versucht haben, sich anzumelden, hat vielleicht jemand Ihre Adresse versehentlich eingegeben.',
-  'mail.passcode.dontShare': 'Geben Sie diesen Code nicht weiter; niemand von {tenantName} wird Sie danach fragen.',
-
-  'mail.invitation.subject': 'Sie sind zu {tenantName} eingeladen',
-  'mail.invitation.invited': '{inviterName} hat {hasName, select, true {{name} ({to})} other {<strong>{to}</strong>}} eingeladen, auf Apps und Ressourcen von {tenantName} zuzugreifen.',
-  'mail.invitation.accept': 'Einladung annehmen',
-  'mail.invitation.acceptLink': 'Einladung annehmen:',
-  'mail.invitation.noAccount': 'Sie melden sich mit dieser E-Mail-Adresse an; ein neues Konto oder Passwort brauchen Sie nicht.',
-  'mail.invitation.destination': 'Nach dem Annehmen gelangen Sie zu <strong>{destination}</strong>.',
-  'mail.invitation.linkFallback': 'Wenn die Schaltfläche nicht funktioniert, kopieren Sie diesen Link in Ihren Browser:',
-  'mail.invitation.notExpecting': 'Wenn Sie diese Einladung nicht erwartet haben, können Sie sie ignorieren.',
-
-  'mail.footer': 'Diese Nachricht wurde vom Gastanmeldedienst von {tenantName} gesendet. Wenn Sie sie nicht erwartet haben, können Sie sie ignorieren.',
   'page.errorCode': 'Fehler: <code>{errorCode}</code>',
   'tenantRequired.missing': 'Geben Sie die Domain der Organisation ein, zum Beispiel contoso.com.',
   'tenantStart.title': 'Bei {tenantName} anmelden',
@@ -165,4 +147,27 @@ export const de = {
   'problem.badClient.title': 'Diese App kann Sie nicht anmelden',
   'problem.badClient.message': 'Die App, die Sie hierher geschickt hat, ist für {tenantName} nicht richtig eingerichtet.',
   'problem.badClient.hint': 'Wenden Sie sich an den Support der App und nennen Sie die unten stehende Referenz.',
+
+  // The sign-in code mail (mail/passcode.*.ejs). The code stands alone, outside any message.
+  'mail.passcode.subject': 'Ihr Anmeldecode für {tenantName}',
+  'mail.passcode.heading': 'Ihr Anmeldecode',
+  'mail.passcode.purpose': '{hasApp, select, true {Geben Sie diesen Code ein, um sich bei <strong>{appName}</strong> von {tenantName} als <address>{to}</address> anzumelden:} other {Geben Sie diesen Code ein, um Ihre Einladung zu {tenantName} als <address>{to}</address> anzunehmen:}}',
+  'mail.passcode.validity': 'Er funktioniert nur einmal und ist {validFor} lang gültig, bis {expiryTime}.',
+  'mail.passcode.dontShare': 'Geben Sie diesen Code nicht weiter; niemand von {tenantName} wird Sie danach fragen.',
+  'mail.passcode.notYouHeading': 'Sie haben diesen Code nicht angefordert?',
+  'mail.passcode.notYou': 'Dann können Sie diese E-Mail ignorieren: Vielleicht hat jemand Ihre Adresse versehentlich eingegeben, und ohne diesen Code kann sich niemand anmelden. Wenn weiterhin Codes kommen, wenden Sie sich an Ihren Kontakt bei {tenantName}.',
+
+  // The invitation mail (mail/invitation.*.ejs).
+  'mail.invitation.subject': 'Einladung zu {tenantName}',
+  'mail.invitation.invited': '{hasInviterApp, select, true {{inviterAppName} bei {tenantName}} other {Ein Administrator von {tenantName}}} hat {hasName, select, true {{name} ({to})} other {<address>{to}</address>}} eingeladen, auf Apps und Ressourcen von {tenantName} zuzugreifen.',
+  'mail.invitation.inviterMessage': 'Nachricht der einladenden Person bei {tenantName}:',
+  'mail.invitation.accept': 'Einladung annehmen',
+  'mail.invitation.acceptLink': 'Einladung annehmen:',
+  'mail.invitation.noAccount': 'Sie melden sich mit dieser E-Mail-Adresse an; Sie brauchen weder ein neues Konto noch ein Passwort.',
+  'mail.invitation.destination': 'Nach dem Annehmen gelangen Sie zu <strong>{destination}</strong>.',
+  'mail.invitation.linkFallback': 'Falls die Schaltfläche nicht funktioniert, kopieren Sie diesen Link in Ihren Browser:',
+  'mail.invitation.notExpecting': 'Wenn Sie diese Einladung nicht erwartet haben, können Sie sie ignorieren.',
+
+  // Every mail's frame (mail/layout.html.ejs).
+  'mail.footer': 'Diese Nachricht wurde vom Gast-Anmeldedienst von {tenantName} gesendet. Wenn Sie sie nicht erwartet haben, können Sie sie ignorieren.',
 } as const satisfies Record<MessageKey, string>;

@@ -166,18 +166,19 @@ export const en = {
   'tenantStart.lead': 'You sign in to {tenantName} from the app you want to use: open the app, and it brings you here when you need to sign in.',
   'tenantStart.hint': 'Invited as a guest? Open the link in your invitation email.',
 
-  // The sign-in code mail (mail/passcode.*.ejs).
+  // The sign-in code mail (mail/passcode.*.ejs). The code stands alone, outside any message.
   'mail.passcode.subject': 'Your {tenantName} sign-in code',
   'mail.passcode.heading': 'Your sign-in code',
-  'mail.passcode.textHeading': 'Your sign-in code for {tenantName}',
-  'mail.passcode.useThisCode': 'Use this code to sign in to {tenantName} as <strong>{to}</strong>:',
-  'mail.passcode.expiry': 'It works once and expires in {validFor}.',
-  'mail.passcode.notYou': "If you didn't try to sign in, someone may have typed your address by mistake.",
+  'mail.passcode.purpose': '{hasApp, select, true {Enter this code to sign in to <strong>{appName}</strong> at {tenantName} as <address>{to}</address>:} other {Enter this code to accept your invitation to {tenantName} as <address>{to}</address>:}}',
+  'mail.passcode.validity': 'It works once and is valid for {validFor}, until {expiryTime}.',
   'mail.passcode.dontShare': "Don't share this code; nobody from {tenantName} will ask you for it.",
+  'mail.passcode.notYouHeading': "Didn't ask for this code?",
+  'mail.passcode.notYou': 'You can ignore this mail: someone may have typed your address by mistake, and nobody can sign in without this code. If codes keep coming, tell your contact at {tenantName}.',
 
   // The invitation mail (mail/invitation.*.ejs).
   'mail.invitation.subject': "You're invited to {tenantName}",
-  'mail.invitation.invited': '{inviterName} invited {hasName, select, true {{name} ({to})} other {<strong>{to}</strong>}} to access apps and resources at {tenantName}.',
+  'mail.invitation.invited': '{hasInviterApp, select, true {{inviterAppName} at {tenantName}} other {An administrator of {tenantName}}} invited {hasName, select, true {{name} ({to})} other {<address>{to}</address>}} to access apps and resources at {tenantName}.',
+  'mail.invitation.inviterMessage': 'Message from your inviter at {tenantName}:',
   'mail.invitation.accept': 'Accept invitation',
   'mail.invitation.acceptLink': 'Accept the invitation:',
   'mail.invitation.noAccount': "You'll sign in with this email address; you don't need a new account or password.",

@@ -139,24 +139,6 @@ export const es = {
   'tenantRequired.continue': 'Continuar',
   'tenantRequired.notFound': 'No encontramos ninguna organización llamada «{organization}». Compruebe cómo está escrita, o use el enlace de su invitación.',
 
-  'mail.passcode.subject': 'Su código de inicio de sesión de {tenantName}',
-  'mail.passcode.heading': 'Su código de inicio de sesión',
-  'mail.passcode.textHeading': 'Su código de inicio de sesión para {tenantName}',
-  'mail.passcode.useThisCode': 'Use este código para iniciar sesión en {tenantName} como <strong>{to}</strong>:',
-  'mail.passcode.expiry': 'Sirve una sola vez y caduca en {validFor}.',
-  'mail.passcode.notYou': 'Si no intentó iniciar sesión, puede que alguien haya escrito su dirección por error.',
-  'mail.passcode.dontShare': 'No comparta este código; nadie de {tenantName} se lo pedirá.',
-
-  'mail.invitation.subject': 'Le han invitado a {tenantName}',
-  'mail.invitation.invited': '{inviterName} ha invitado a {hasName, select, true {{name} ({to})} other {<strong>{to}</strong>}} a acceder a aplicaciones y recursos de {tenantName}.',
-  'mail.invitation.accept': 'Aceptar la invitación',
-  'mail.invitation.acceptLink': 'Aceptar la invitación:',
-  'mail.invitation.noAccount': 'Iniciará sesión con esta dirección de correo; no necesita una cuenta ni una contraseña nuevas.',
-  'mail.invitation.destination': 'Al aceptar, irá a <strong>{destination}</strong>.',
-  'mail.invitation.linkFallback': 'Si el botón no funciona, copie este enlace en su navegador:',
-  'mail.invitation.notExpecting': 'Si no esperaba esta invitación, puede ignorarla.',
-
-  'mail.footer': 'Este mensaje lo ha enviado el servicio de acceso de invitados de {tenantName}. Si no lo esperaba, puede ignorarlo.',
   'page.errorCode': 'Error: <code>{errorCode}</code>',
   'tenantRequired.missing': 'Introduzca el dominio de la organización, por ejemplo contoso.com.',
   'tenantStart.title': 'Iniciar sesión en {tenantName}',
@@ -165,4 +147,27 @@ export const es = {
   'problem.badClient.title': 'Esta aplicación no puede iniciar su sesión',
   'problem.badClient.message': 'La aplicación que le ha enviado aquí no está configurada correctamente para {tenantName}.',
   'problem.badClient.hint': 'Comuníquelo al equipo de soporte de la aplicación e indique la referencia que aparece abajo.',
+
+  // The sign-in code mail (mail/passcode.*.ejs). The code stands alone, outside any message.
+  'mail.passcode.subject': 'Su código de inicio de sesión para {tenantName}',
+  'mail.passcode.heading': 'Su código de inicio de sesión',
+  'mail.passcode.purpose': '{hasApp, select, true {Introduzca este código para iniciar sesión en <strong>{appName}</strong> de {tenantName} como <address>{to}</address>:} other {Introduzca este código para aceptar su invitación a {tenantName} como <address>{to}</address>:}}',
+  'mail.passcode.validity': 'Funciona una sola vez y es válido durante {validFor} (hasta {expiryTime}).',
+  'mail.passcode.dontShare': 'No comparta este código; nadie de {tenantName} se lo pedirá.',
+  'mail.passcode.notYouHeading': '¿No ha solicitado este código?',
+  'mail.passcode.notYou': 'Puede ignorar este correo: es posible que alguien haya escrito su dirección por error, y nadie puede iniciar sesión sin este código. Si sigue recibiendo códigos, avise a su contacto en {tenantName}.',
+
+  // The invitation mail (mail/invitation.*.ejs).
+  'mail.invitation.subject': 'Invitación a {tenantName}',
+  'mail.invitation.invited': '{hasInviterApp, select, true {{inviterAppName} de {tenantName}} other {Un administrador de {tenantName}}} ha invitado a {hasName, select, true {{name} ({to})} other {<address>{to}</address>}} a acceder a aplicaciones y recursos de {tenantName}.',
+  'mail.invitation.inviterMessage': 'Mensaje de quien le invitó en {tenantName}:',
+  'mail.invitation.accept': 'Aceptar invitación',
+  'mail.invitation.acceptLink': 'Acepte la invitación:',
+  'mail.invitation.noAccount': 'Iniciará sesión con esta dirección de correo electrónico; no necesita una cuenta ni una contraseña nuevas.',
+  'mail.invitation.destination': 'Al aceptar, irá a <strong>{destination}</strong>.',
+  'mail.invitation.linkFallback': 'Si el botón no funciona, copie este enlace en su navegador:',
+  'mail.invitation.notExpecting': 'Si no esperaba esta invitación, puede ignorarla.',
+
+  // Every mail's frame (mail/layout.html.ejs).
+  'mail.footer': 'Este mensaje lo ha enviado el servicio de inicio de sesión para invitados de {tenantName}. Si no lo esperaba, puede ignorarlo.',
 } as const satisfies Record<MessageKey, string>;

@@ -140,24 +140,6 @@ export const fr = {
   'tenantRequired.continue': 'Continuer',
   'tenantRequired.notFound': 'Nous n’avons trouvé aucune organisation nommée « {organization} ». Vérifiez l’orthographe, ou utilisez le lien de votre invitation.',
 
-  'mail.passcode.subject': 'Votre code de connexion à {tenantName}',
-  'mail.passcode.heading': 'Votre code de connexion',
-  'mail.passcode.textHeading': 'Votre code de connexion à {tenantName}',
-  'mail.passcode.useThisCode': 'Utilisez ce code pour vous connecter à {tenantName} en tant que <strong>{to}</strong> :',
-  'mail.passcode.expiry': 'Il ne sert qu’une fois et expire dans {validFor}.',
-  'mail.passcode.notYou': 'Si vous n’avez pas essayé de vous connecter, quelqu’un a peut-être saisi votre adresse par erreur.',
-  'mail.passcode.dontShare': 'Ne communiquez ce code à personne ; personne chez {tenantName} ne vous le demandera.',
-
-  'mail.invitation.subject': 'Vous êtes invité à rejoindre {tenantName}',
-  'mail.invitation.invited': '{inviterName} a invité {hasName, select, true {{name} ({to})} other {<strong>{to}</strong>}} à accéder aux applications et ressources de {tenantName}.',
-  'mail.invitation.accept': 'Accepter l’invitation',
-  'mail.invitation.acceptLink': 'Accepter l’invitation :',
-  'mail.invitation.noAccount': 'Vous vous connecterez avec cette adresse e-mail ; aucun nouveau compte ni mot de passe n’est nécessaire.',
-  'mail.invitation.destination': 'Après acceptation, vous arriverez sur <strong>{destination}</strong>.',
-  'mail.invitation.linkFallback': 'Si le bouton ne fonctionne pas, copiez ce lien dans votre navigateur :',
-  'mail.invitation.notExpecting': 'Si vous n’attendiez pas cette invitation, vous pouvez l’ignorer.',
-
-  'mail.footer': 'Ce message a été envoyé par le service de connexion invité de {tenantName}. Si vous ne l’attendiez pas, vous pouvez l’ignorer.',
   'page.errorCode': 'Erreur : <code>{errorCode}</code>',
   'tenantRequired.missing': 'Saisissez le domaine de l’organisation, par exemple contoso.com.',
   'tenantStart.title': 'Se connecter à {tenantName}',
@@ -166,4 +148,27 @@ export const fr = {
   'problem.badClient.title': 'Cette application ne peut pas vous connecter',
   'problem.badClient.message': 'L’application qui vous a envoyé ici n’est pas configurée correctement pour {tenantName}.',
   'problem.badClient.hint': 'Contactez le support de l’application en indiquant la référence ci-dessous.',
+
+  // The sign-in code mail (mail/passcode.*.ejs). The code stands alone, outside any message.
+  'mail.passcode.subject': 'Votre code de connexion pour {tenantName}',
+  'mail.passcode.heading': 'Votre code de connexion',
+  'mail.passcode.purpose': '{hasApp, select, true {Saisissez ce code pour vous connecter à <strong>{appName}</strong> chez {tenantName} en tant que <address>{to}</address>\u00a0:} other {Saisissez ce code pour accepter votre invitation chez {tenantName} en tant que <address>{to}</address>\u00a0:}}',
+  'mail.passcode.validity': 'Il ne fonctionne qu’une seule fois et reste valable {validFor}, jusqu’à {expiryTime}.',
+  'mail.passcode.dontShare': 'Ne communiquez ce code à personne\u00a0; personne chez {tenantName} ne vous le demandera.',
+  'mail.passcode.notYouHeading': 'Vous n’avez pas demandé ce code\u00a0?',
+  'mail.passcode.notYou': 'Vous pouvez ignorer ce message\u00a0: quelqu’un a peut-être saisi votre adresse par erreur, et personne ne peut se connecter sans ce code. Si vous continuez à recevoir des codes, prévenez votre contact chez {tenantName}.',
+
+  // The invitation mail (mail/invitation.*.ejs).
+  'mail.invitation.subject': 'Invitation à rejoindre {tenantName}',
+  'mail.invitation.invited': '{hasInviterApp, select, true {{inviterAppName} chez {tenantName}} other {Un administrateur de {tenantName}}} a invité {hasName, select, true {{name} ({to})} other {<address>{to}</address>}} à accéder aux applications et ressources de {tenantName}.',
+  'mail.invitation.inviterMessage': 'Message de votre hôte chez {tenantName}\u00a0:',
+  'mail.invitation.accept': 'Accepter l’invitation',
+  'mail.invitation.acceptLink': 'Accepter l’invitation\u00a0:',
+  'mail.invitation.noAccount': 'Vous vous connecterez avec cette adresse e-mail\u00a0; vous n’avez besoin ni d’un nouveau compte ni d’un mot de passe.',
+  'mail.invitation.destination': 'Une fois l’invitation acceptée, vous arriverez sur <strong>{destination}</strong>.',
+  'mail.invitation.linkFallback': 'Si le bouton ne fonctionne pas, copiez ce lien dans votre navigateur\u00a0:',
+  'mail.invitation.notExpecting': 'Si vous n’attendiez pas cette invitation, vous pouvez l’ignorer.',
+
+  // Every mail's frame (mail/layout.html.ejs).
+  'mail.footer': 'Ce message a été envoyé par le service de connexion des invités de {tenantName}. Si vous ne l’attendiez pas, vous pouvez l’ignorer.',
 } as const satisfies Record<MessageKey, string>;

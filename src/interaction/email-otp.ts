@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 
 import type { User } from '../guests/user.ts';
+import type { Locale } from '../i18n/translate.ts';
 import {
   PASSCODE_FAILURE_LIMIT, PASSCODE_MAX_ATTEMPTS, PASSCODE_RESEND_COOLDOWN_SECONDS, PASSCODE_SEND_WINDOW_SECONDS,
   PASSCODE_SENDS_PER_ADDRESS, PASSCODE_SENDS_PER_ADDRESS_DEPLOYMENT, PASSCODE_SENDS_PER_IP_DEPLOYMENT_FACTOR,
@@ -15,6 +16,13 @@ import type { RateLimiter } from '../store/rate-limiter.ts';
 import type { SignInRepository, SignInState } from '../store/sign-in-repository.ts';
 import type { Tenant } from '../tenants/tenant.ts';
 import { generatePasscode, isWellFormedPasscode, type PasscodeMac } from './passcodes.ts';
+
+/** What the code mail says besides the code: in the guest's language, for which app. */
+export interface PasscodeMailContext {
+  locale: Locale;
+  /** The app the guest is signing in to; undefined when they are accepting an invitation. */
+  appName: string | undefined;
+}
 
 export type SendOutcome =
   | { kind: 'sent'; mailId: string }
@@ -74,7 +82,10 @@ export class EmailOtp {
    * Queues a new code for this sign-in (replacing any earlier one): mailed when the address
    * belongs to `user`; for an address without a user, the same work, and nothing mailed.
    */
-  async send(tenant: Tenant, uid: string, state: SignInState & { email: string }, user: User | undefined, clientIp: string, now = Date.now()): Promise<SendOutcome> {
+  async send(
+    tenant: Tenant, uid: string, state: SignInState & { email: string }, user: User | undefined, clientIp: string,
+    context: PasscodeMailContext, now = Date.now(),
+  ): Promise<SendOutcome> {
     const { signIns, mail, templates, mac, otpTtlSeconds } = this.#deps;
     const sinceLast = state.passcodeSentAt === undefined ? Infinity : now / 1000 - state.passcodeSentAt;
     const undelivered = state.passcodeMailId !== undefined && await signIns.undeliveredCode(tenant.id, uid) === state.passcodeMailId;
@@ -90,7 +101,10 @@ export class EmailOtp {
 
     const code = generatePasscode();
     const binding = { tenantId: tenant.id, uid, email: state.email };
-    const message = templates.passcode({ to: state.email, tenantName: tenant.displayName, code, validForSeconds: otpTtlSeconds });
+    const message = templates.passcode({
+      to: state.email, tenantName: tenant.displayName, appName: context.appName, code,
+      validForSeconds: otpTtlSeconds, expiresAt: new Date(now + otpTtlSeconds * 1000), locale: context.locale,
+    });
     await signIns.savePasscode(tenant.id, uid, { mac: mac.mac(binding, code), email: state.email, userId: user?.id ?? '' }, otpTtlSeconds);
     const mailId = await mail.enqueue(message, { deliver: user !== undefined, signIn: { tenantId: tenant.id, uid } });
     return { kind: 'sent', mailId };

@@ -6,8 +6,12 @@ import type { MailMessage } from './mailer.ts';
 export interface PasscodeMail {
   to: string;
   tenantName: string;
+  /** The app the guest signs in to (its client_name); undefined when accepting an invitation. */
+  appName?: string | undefined;
   code: string;
   validForSeconds: number;
+  /** When the code stops working. */
+  expiresAt: Date;
   /** The guest's language; English when not given. */
   locale?: Locale;
 }
@@ -15,18 +19,31 @@ export interface PasscodeMail {
 export interface InvitationMail {
   to: string;
   tenantName: string;
-  inviterName: string;
+  /** The tenant's app that sent the invitation (an admin client); null for a deployment administrator. */
+  inviterAppName: string | null;
   invitedUserDisplayName: string | null;
   redeemUrl: string;
   inviteRedirectUrl: string;
+  /** The inviter's own words (Graph's customizedMessageBody): plain text, line breaks kept. */
+  customizedMessageBody?: string | null;
   /** The invited guest's language; English when not given. */
   locale?: Locale;
+}
+
+/**
+ * The code's expiry as a clock time in the guest's language, in UTC and saying so: the server does
+ * not know the guest's time zone, and a local-looking time in the wrong zone would mislead. The
+ * mail puts the duration first (right wherever the guest is), this only as the fixed point.
+ */
+export function expiryClockTime(locale: Locale, expiresAt: Date): string {
+  return new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit', timeZone: 'UTC', timeZoneName: 'short' }).format(expiresAt);
 }
 
 /**
  * Builds guest mail from `interactions/mail/*.ejs`: an HTML part in one layout, and plain text.
  * Every text comes from the message catalogue (src/i18n): templates get `t` (plain text) and
  * `html` (escaped values, tags as elements), bound to the mail's locale, and `locale` itself.
+ * Values a tenant or inviter wrote (names, the inviter's message) reach the HTML part escaped.
  */
 export class MailTemplates {
   readonly #templates: EjsTemplates;
@@ -37,13 +54,32 @@ export class MailTemplates {
 
   passcode(mail: PasscodeMail): MailMessage {
     const locale = mail.locale ?? DEFAULT_LOCALE;
-    const data = { ...mail, validFor: durationInWords(locale, mail.validForSeconds) };
+    const data = {
+      ...mail,
+      hasApp: mail.appName !== undefined,
+      appName: mail.appName ?? '',
+      validFor: durationInWords(locale, mail.validForSeconds),
+      expiryTime: expiryClockTime(locale, mail.expiresAt),
+    };
     return this.#message(locale, mail.to, translator(locale).t('mail.passcode.subject', { tenantName: mail.tenantName }), 'passcode', data);
   }
 
   invitation(mail: InvitationMail): MailMessage {
     const locale = mail.locale ?? DEFAULT_LOCALE;
-    const data = { ...mail, destination: new URL(mail.inviteRedirectUrl).host };
+    const data = {
+      ...mail,
+      customizedMessageBody: mail.customizedMessageBody ?? null,
+      destination: new URL(mail.inviteRedirectUrl).host,
+      // For mail.invitation.invited: who invited whom.
+      invited: {
+        hasInviterApp: mail.inviterAppName !== null,
+        inviterAppName: mail.inviterAppName ?? '',
+        hasName: mail.invitedUserDisplayName !== null,
+        name: mail.invitedUserDisplayName ?? '',
+        to: mail.to,
+        tenantName: mail.tenantName,
+      },
+    };
     return this.#message(locale, mail.to, translator(locale).t('mail.invitation.subject', { tenantName: mail.tenantName }), 'invitation', data);
   }
 

@@ -1,3 +1,4 @@
+import { guestLocale } from '../../i18n/guest-locale.ts';
 import { checkCsrf, discover, loadAttempt, saveAttempt, seeStep, type SignInContext, type SignInDeps } from '../sign-in-context.ts';
 import { sendNotice } from '../sign-in-notice.ts';
 import { renderStep } from './show-step.ts';
@@ -16,7 +17,9 @@ export async function sendCode(deps: SignInDeps, ctx: SignInContext): Promise<vo
     return seeStep(ctx, attempt);
   }
 
-  const outcome = await deps.emailOtp.send(tenant, attempt.uid, { ...state, email: state.email }, user, ctx.ip);
+  // The mail speaks the page's language and names the app; an invitation's sign-in has no app yet.
+  const mailContext = { locale: guestLocale(ctx), appName: attempt.isRedemption ? undefined : attempt.clientName };
+  const outcome = await deps.emailOtp.send(tenant, attempt.uid, { ...state, email: state.email }, user, ctx.ip, mailContext);
   if (outcome.kind !== 'sent') return renderStep(deps, ctx, attempt, sendNotice(outcome));
   attempt.state = { ...state, method, passcodeSentAt: Math.floor(Date.now() / 1000), passcodeMailId: outcome.mailId, passcodeUsed: false, passcodeDead: false };
   await saveAttempt(deps, attempt);
