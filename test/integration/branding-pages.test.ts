@@ -55,7 +55,7 @@ const signInPage = async (rp: RelyingParty) => new GuestAgent().follow(await rp.
 function expectBrandedFrame(page: GuestPage, urls: { logoUrl: string; stylesheetUrl: string }): void {
   expect(page.html).toContain(`<link rel="stylesheet" href="${urls.stylesheetUrl}">`);
   expect(page.html).toContain(`<img class="brand-logo" src="${urls.logoUrl.replaceAll('&', '&amp;')}" alt="Contoso"`);
-  expect(page.html).toContain(`<a href="${PRIVACY.replaceAll('&', '&amp;')}" rel="noopener">Privacy &amp; cookies</a>`);
+  expect(page.html).toContain(`<a href="${PRIVACY.replaceAll('&', '&amp;')}" rel="noopener">Privacy and cookies</a>`);
   expect(page.html).toContain(`<a href="${TERMS}" rel="noopener">Terms of use</a>`);
 }
 
