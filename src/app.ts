@@ -17,6 +17,7 @@ import { Invitations } from './guests/invitations.ts';
 import { Redemptions } from './guests/redemption.ts';
 import { EmailOtp } from './interaction/email-otp.ts';
 import { brandingRoutes } from './branding/branding-routes.ts';
+import { brandingView } from './branding/branding-view.ts';
 import { ConsumerAccounts } from './federation/consumer-accounts.ts';
 import { UpstreamClients } from './federation/upstream-clients.ts';
 import { UpstreamConnector } from './federation/upstream-connector.ts';
@@ -192,6 +193,7 @@ export function createApp({ config, store, log, keyNamespace }: AppOptions): Gue
     trustProxy: config.trustProxy,
     tenantPages: compose([signInPages.routes(), redeemPages.routes(), federationCallback.routes(), brandingRoutes(branding).routes()] as Koa.Middleware[]),
     tenantPagePaths: /^\/(interaction|redeem|federation|branding)(\/|$)/,
+    brandingFor: async (tenant) => brandingView(await branding.find(tenant), tenant.id, config.baseUrl),
   }));
   app.use(tenantRequired(pages, config.baseUrl));
 

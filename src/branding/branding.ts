@@ -6,7 +6,7 @@
 export interface Branding {
   /** `#RRGGBB`, upper case (Graph's documented format). */
   backgroundColor?: string;
-  /** Plain text under the sign-in form (Graph allows 1024 characters). */
+  /** Plain text on the first sign-in page, under its heading (Graph allows 1024 characters). */
   signInPageText?: string;
   /** Plain text shown in the email field while it is empty (Graph allows 64 characters). */
   usernameHintText?: string;

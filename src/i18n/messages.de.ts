@@ -170,4 +170,6 @@ export const de = {
 
   // Every mail's frame (mail/layout.html.ejs).
   'mail.footer': 'Diese Nachricht wurde vom Gast-Anmeldedienst von {tenantName} gesendet. Wenn Sie sie nicht erwartet haben, können Sie sie ignorieren.',
+  'page.privacy': 'Datenschutz und Cookies',
+  'page.terms': 'Nutzungsbedingungen',
 } as const satisfies Record<MessageKey, string>;

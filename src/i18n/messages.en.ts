@@ -15,6 +15,9 @@ export const en = {
   // Every page (layout.ejs, _cancel.ejs, _change-address.ejs, error.ejs).
   'page.brandFallback': 'Guest sign-in',
   'page.footer': 'Guest access powered by guest-idp',
+  // The tenant's own links in the footer, when its branding names them (Entra's words, with "and": catalogue texts hold no bare ampersand).
+  'page.privacy': 'Privacy and cookies',
+  'page.terms': 'Terms of use',
   'page.cancel': 'Cancel',
   'page.changeAddress': 'Use a different email address',
   'page.continueTo': 'to continue to <strong>{app}</strong>',

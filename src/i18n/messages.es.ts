@@ -170,4 +170,6 @@ export const es = {
 
   // Every mail's frame (mail/layout.html.ejs).
   'mail.footer': 'Este mensaje lo ha enviado el servicio de inicio de sesión para invitados de {tenantName}. Si no lo esperaba, puede ignorarlo.',
+  'page.privacy': 'Privacidad y cookies',
+  'page.terms': 'Términos de uso',
 } as const satisfies Record<MessageKey, string>;

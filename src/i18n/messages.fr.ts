@@ -171,4 +171,6 @@ export const fr = {
 
   // Every mail's frame (mail/layout.html.ejs).
   'mail.footer': 'Ce message a été envoyé par le service de connexion des invités de {tenantName}. Si vous ne l’attendiez pas, vous pouvez l’ignorer.',
+  'page.privacy': 'Confidentialité et cookies',
+  'page.terms': 'Conditions d’utilisation',
 } as const satisfies Record<MessageKey, string>;

@@ -1,5 +1,7 @@
 import type { Context, Middleware } from 'koa';
 
+import type { BrandingView } from '../branding/branding-view.ts';
+import { setRequestTenantLook } from '../branding/request-tenant-look.ts';
 import { guestLocale } from '../i18n/guest-locale.ts';
 import { t } from '../i18n/translate.ts';
 import type { Pages } from '../web/pages.ts';
@@ -34,6 +36,8 @@ export interface TenantRouteOptions {
   tenantPages?: Middleware;
   /** Which paths after `/{tenant}/v2.0` are our pages; everything else goes straight to oidc-provider. */
   tenantPagePaths?: RegExp;
+  /** The tenant's branding as pages show it (cached by the repository, so cheap on every request). */
+  brandingFor: (tenant: Tenant) => Promise<BrandingView>;
 }
 
 /**
@@ -52,6 +56,8 @@ export function tenantRoutes(options: TenantRouteOptions): Middleware {
       return;
     }
     const tenantProvider = await providers.get(tenant);
+    // Read here, once, so every page of this request shows it: ours and those oidc-provider asks for.
+    setRequestTenantLook(ctx.req, { tenantName: tenant.displayName, branding: await options.brandingFor(tenant) });
     const state: TenantState = { tenant, tenantProvider, pathAfterPrefix };
     Object.assign(ctx.state, state);
     if (pathAfterPrefix === '/' && ctx.method === 'GET' && prefersHtml(ctx)) {

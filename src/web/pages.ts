@@ -1,5 +1,7 @@
 import type { Context } from 'koa';
 
+import type { BrandingView } from '../branding/branding-view.ts';
+import { requestTenantLook } from '../branding/request-tenant-look.ts';
 import { EjsTemplates } from '../ejs-templates.ts';
 import { guestLocale } from '../i18n/guest-locale.ts';
 import { type Locale, translator } from '../i18n/translate.ts';
@@ -11,6 +13,9 @@ import { type Locale, translator } from '../i18n/translate.ts';
  * Every text is from the message catalogue (src/i18n): each template gets `t(key, values)` (plain
  * text, for `<%= %>`) and `html(key, values)` (values escaped, the catalogue's tags as elements,
  * for `<%- %>`), bound to the page's `locale`, and `locale` itself (layout.ejs's `lang`).
+ *
+ * Every page also gets `branding`: the tenant's company branding (branding/branding-view.ts) when
+ * the request is for a known tenant that set some, else `{}`, and the page keeps the product's look.
  */
 
 export interface PageData {
@@ -20,6 +25,8 @@ export interface PageData {
   tenantName?: string;
   /** The guest's language (guest-locale.ts); English when not given. */
   locale?: Locale;
+  /** The tenant's branding; send() takes it from the request (branding/request-tenant-look.ts). */
+  branding?: BrandingView;
   [name: string]: unknown;
 }
 
@@ -52,7 +59,7 @@ export class Pages {
   }
 
   render(name: string, data: PageData): string {
-    const view = { ...data, ...translator(data.locale) };
+    const view = { branding: {}, ...data, ...translator(data.locale) };
     const body = this.#templates.get(name)(view);
     return this.#templates.get('layout')({ ...view, body });
   }
@@ -60,7 +67,8 @@ export class Pages {
   /**
    * Renders into the response, in the guest's language, with the page security headers and no caching. Every page gets the
    * request id (our app's, or the X-Request-Id header it set before oidc-provider ran), so an
-   * error page can show it for the guest to quote.
+   * error page can show it for the guest to quote; and the name and branding of the tenant the
+   * request is for, read once by tenant routing (so even an error no handler expected shows them).
    */
   send(ctx: Context, name: string, data: PageData, status = 200, contentSecurityPolicy = PAGE_CONTENT_SECURITY_POLICY): void {
     const requestId = ctx.state.requestId ?? (ctx.response.get('X-Request-Id') || undefined);
@@ -70,7 +78,8 @@ export class Pages {
     ctx.set('Cache-Control', 'no-store');
     // The language can follow Accept-Language (guest-locale.ts): a cache must key on it.
     ctx.vary('Accept-Language');
-    ctx.body = this.render(name, { requestId, locale: guestLocale(ctx), ...data });
+    const look = requestTenantLook(ctx.req);
+    ctx.body = this.render(name, { requestId, locale: guestLocale(ctx), ...look, ...data });
   }
 
 }
