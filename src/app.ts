@@ -53,6 +53,7 @@ import { ProviderCache } from './tenants/provider-cache.ts';
 import { TenantDirectory } from './tenants/tenant-directory.ts';
 import { signInToOrganization, tenantRequired, tenantRoutes } from './tenants/tenant-routes.ts';
 import { TenantService } from './tenants/tenant-service.ts';
+import type { Tenant } from './tenants/tenant.ts';
 import { Pages } from './web/pages.ts';
 import { securityHeaders } from './web/security-headers.ts';
 import { staticFiles } from './web/static-files.ts';
@@ -109,6 +110,8 @@ export function createApp({ config, store, log, keyNamespace }: AppOptions): Gue
   const signIns = new SignInRepository(store, keys);
   const identityProviders = new IdentityProviderRepository(store, keys, secrets);
   const branding = new BrandingRepository(store, keys);
+  // What pages and mails show of a tenant's branding.
+  const brandingFor = async (tenant: Tenant) => brandingView(await branding.find(tenant), tenant.id, config.baseUrl);
 
   // Tenants and their Providers
   const directory = new TenantDirectory(tenantRepository);
@@ -139,7 +142,7 @@ export function createApp({ config, store, log, keyNamespace }: AppOptions): Gue
     undeliverable: ({ tenantId, uid }, mailId) => signIns.recordUndeliveredCode(tenantId, uid, mailId, TOKEN_TTL.Interaction),
   });
   const guests = new Guests(users, invitationRepository, store, keys);
-  const invitations = new Invitations({ users, guests, invitations: invitationRepository, mail: mailQueue, templates, baseUrl: config.baseUrl, store, keys });
+  const invitations = new Invitations({ users, guests, invitations: invitationRepository, mail: mailQueue, templates, brandingFor, baseUrl: config.baseUrl, store, keys });
   const redemptions = new Redemptions(users, invitationRepository);
   const emailOtp = new EmailOtp({
     store, keys, signIns, mail: mailQueue, templates, log,
@@ -193,7 +196,7 @@ export function createApp({ config, store, log, keyNamespace }: AppOptions): Gue
     trustProxy: config.trustProxy,
     tenantPages: compose([signInPages.routes(), redeemPages.routes(), federationCallback.routes(), brandingRoutes(branding).routes()] as Koa.Middleware[]),
     tenantPagePaths: /^\/(interaction|redeem|federation|branding)(\/|$)/,
-    brandingFor: async (tenant) => brandingView(await branding.find(tenant), tenant.id, config.baseUrl),
+    brandingFor,
   }));
   app.use(tenantRequired(pages, config.baseUrl));
 

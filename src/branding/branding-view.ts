@@ -6,6 +6,8 @@ import { type Branding, brandingStylesheetUrl, squareLogoUrl } from './branding.
  */
 export interface BrandingView {
   logoUrl?: string;
+  /** The logo's own size in pixels, with `logoUrl`: mails size it by attributes (no object-fit there). */
+  logoSize?: { width: number; height: number };
   /** `#RRGGBB`. Pages cannot put it in a style attribute (strict CSP): link `stylesheetUrl` instead. */
   backgroundColor?: string;
   /**
@@ -23,7 +25,10 @@ export interface BrandingView {
 
 export function brandingView(branding: Branding, tenantId: string, baseUrl: string): BrandingView {
   const view: BrandingView = {};
-  if (branding.squareLogo) view.logoUrl = squareLogoUrl(baseUrl, tenantId, branding.squareLogo);
+  if (branding.squareLogo) {
+    view.logoUrl = squareLogoUrl(baseUrl, tenantId, branding.squareLogo);
+    view.logoSize = { width: branding.squareLogo.width, height: branding.squareLogo.height };
+  }
   if (branding.backgroundColor) {
     view.backgroundColor = branding.backgroundColor;
     view.textOnBackground = textColourOn(branding.backgroundColor);

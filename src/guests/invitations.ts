@@ -1,5 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 
+import type { BrandingView } from '../branding/branding-view.ts';
 import { BadRequestError, NotFoundError, ServiceUnavailableError, StoreUnavailableError, TooManyRequestsError } from '../errors.ts';
 import { localeForLanguageTag } from '../i18n/language-tag.ts';
 import { INVITATION_MAILS_PER_RECIPIENT, INVITATION_MAILS_PER_RECIPIENT_DEPLOYMENT, INVITATION_TICKET_TTL_SECONDS } from '../limits.ts';
@@ -53,6 +54,8 @@ export interface InvitationDependencies {
   invitations: InvitationRepository;
   mail: MailQueue;
   templates: MailTemplates;
+  /** The tenant's branding for the mail (app.ts reads it from the branding store). */
+  brandingFor: (tenant: Tenant) => Promise<BrandingView>;
   baseUrl: string;
   /** For the invitation-mail caps. */
   store: KeyValueStore;
@@ -88,12 +91,13 @@ export class Invitations {
   }
 
   async invite(tenant: Tenant, request: InvitationRequest, inviterAppName: string | null): Promise<Invitation> {
-    const { mail, templates, baseUrl, guests } = this.#deps;
+    const { mail, templates, baseUrl, guests, brandingFor } = this.#deps;
     const messageInfo = request.invitedUserMessageInfo;
     const email = normalizeEmail(request.invitedUserEmailAddress);
     const id = randomUUID();
     // Reads before any write: a refusal leaves everything as it was.
     const original = request.resetRedemption ? await this.#existingGuest(tenant, email) : undefined;
+    const branding = request.sendInvitationMessage ? await brandingFor(tenant) : {};
     const undo: Undo[] = [];
     const remember = <T>(step: Step<T>): T => {
       if (step.undo) undo.push(step.undo);
@@ -121,6 +125,7 @@ export class Invitations {
           inviteRedirectUrl: request.inviteRedirectUrl,
           locale: localeForLanguageTag(messageInfo?.messageLanguage),
           customizedMessageBody: messageInfo?.customizedMessageBody ?? null,
+          branding,
         }));
       }
     } catch (error) {

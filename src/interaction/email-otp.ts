@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 
 import type { Logger } from 'pino';
 
+import type { BrandingView } from '../branding/branding-view.ts';
 import type { User } from '../guests/user.ts';
 import type { Locale } from '../i18n/translate.ts';
 import {
@@ -17,11 +18,13 @@ import type { SignInRepository, SignInState } from '../store/sign-in-repository.
 import type { Tenant } from '../tenants/tenant.ts';
 import { generatePasscode, isWellFormedPasscode, type PasscodeMac } from './passcodes.ts';
 
-/** What the code mail says besides the code: in the guest's language, for which app. */
+/** What the code mail says besides the code: in the guest's language, for which app, in whose look. */
 export interface PasscodeMailContext {
   locale: Locale;
   /** The app the guest is signing in to; undefined when they are accepting an invitation. */
   appName: string | undefined;
+  /** The tenant's branding, as the sign-in pages show it. */
+  branding: BrandingView;
 }
 
 export type SendOutcome =
@@ -104,6 +107,7 @@ export class EmailOtp {
     const message = templates.passcode({
       to: state.email, tenantName: tenant.displayName, appName: context.appName, code,
       validForSeconds: otpTtlSeconds, expiresAt: new Date(now + otpTtlSeconds * 1000), locale: context.locale,
+      branding: context.branding,
     });
     await signIns.savePasscode(tenant.id, uid, { mac: mac.mac(binding, code), email: state.email, userId: user?.id ?? '' }, otpTtlSeconds);
     const mailId = await mail.enqueue(message, { deliver: user !== undefined, signIn: { tenantId: tenant.id, uid } });

@@ -1,3 +1,4 @@
+import type { BrandingView } from '../branding/branding-view.ts';
 import { EjsTemplates } from '../ejs-templates.ts';
 import { durationInWords } from '../i18n/durations.ts';
 import { DEFAULT_LOCALE, type Locale, translator } from '../i18n/translate.ts';
@@ -14,6 +15,8 @@ export interface PasscodeMail {
   expiresAt: Date;
   /** The guest's language; English when not given. */
   locale?: Locale;
+  /** The tenant's branding (branding/branding-view.ts); none: the product's own header. */
+  branding?: BrandingView;
 }
 
 export interface InvitationMail {
@@ -28,6 +31,36 @@ export interface InvitationMail {
   customizedMessageBody?: string | null;
   /** The invited guest's language; English when not given. */
   locale?: Locale;
+  /** The tenant's branding (branding/branding-view.ts); none: the product's own header. */
+  branding?: BrandingView;
+}
+
+/** The side of the square the logo is drawn in, in CSS pixels (as on the pages). */
+export const MAIL_LOGO_BOX = 40;
+
+/** What the mail layout's header row shows of the tenant's branding; empty for an unbranded tenant. */
+export interface MailHeader {
+  logo?: { url: string; width: number; height: number };
+  /** The header as a band in the tenant's colour, its text in black or white (whichever reads). */
+  band?: { background: string; text: string };
+}
+
+/**
+ * The header a mail gets from the tenant's branding. The logo's width and height attributes fit it
+ * into the square, proportions kept: mail clients ignore object-fit, and many show no picture until
+ * asked, so the attributes also hold its place. Colours are validated `#RRGGBB` values.
+ */
+export function mailHeader(branding: BrandingView = {}): MailHeader {
+  const header: MailHeader = {};
+  if (branding.logoUrl && branding.logoSize) {
+    const { width, height } = branding.logoSize;
+    const scale = MAIL_LOGO_BOX / Math.max(width, height);
+    header.logo = { url: branding.logoUrl, width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
+  }
+  if (branding.backgroundColor && branding.textOnBackground) {
+    header.band = { background: branding.backgroundColor, text: branding.textOnBackground };
+  }
+  return header;
 }
 
 /**
@@ -44,6 +77,8 @@ export function expiryClockTime(locale: Locale, expiresAt: Date): string {
  * Every text comes from the message catalogue (src/i18n): templates get `t` (plain text) and
  * `html` (escaped values, tags as elements), bound to the mail's locale, and `locale` itself.
  * Values a tenant or inviter wrote (names, the inviter's message) reach the HTML part escaped.
+ * The layout's header row carries the tenant's branding (`header`, from mailHeader); the text part
+ * has none.
  */
 export class MailTemplates {
   readonly #templates: EjsTemplates;
@@ -56,6 +91,7 @@ export class MailTemplates {
     const locale = mail.locale ?? DEFAULT_LOCALE;
     const data = {
       ...mail,
+      header: mailHeader(mail.branding),
       hasApp: mail.appName !== undefined,
       appName: mail.appName ?? '',
       validFor: durationInWords(locale, mail.validForSeconds),
@@ -68,6 +104,7 @@ export class MailTemplates {
     const locale = mail.locale ?? DEFAULT_LOCALE;
     const data = {
       ...mail,
+      header: mailHeader(mail.branding),
       customizedMessageBody: mail.customizedMessageBody ?? null,
       destination: new URL(mail.inviteRedirectUrl).host,
       // For mail.invitation.invited: who invited whom.

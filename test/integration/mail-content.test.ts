@@ -1,14 +1,16 @@
 import type { ParsedMail } from 'mailparser';
 
 import { GuestAgent } from '../support/guest-agent.ts';
-import { type RunningIdp, startIdp } from '../support/idp.ts';
+import { type RunningIdp, startIdp, TEST_ADMIN_TOKEN } from '../support/idp.ts';
+import { pngImage } from '../support/images.ts';
 import { inviteGuest, type SignInFixture, startSignIn, tenantWithApp } from '../support/sign-in.ts';
 import { codeIn, type SmtpListener, startSmtpListener } from '../support/smtp.ts';
 
 /**
  * What the two guest mails say, read from a real SMTP listener: the code mail (the code alone and
  * large, for which app and tenant, until when, what to do if the guest did not ask) and the
- * invitation mail (in the inviter's chosen language, the inviter's own words as plain text).
+ * invitation mail (in the inviter's chosen language, the inviter's own words as plain text), and
+ * both in the tenant's branding (its logo and colour in the header row; the text part has none).
  */
 
 let smtp: SmtpListener;
@@ -143,5 +145,65 @@ describe('the invitation mail', () => {
     expect(response.status).toBe(400);
     expect(response.body.error.message).toContain(said);
     expect(await idp.users.findByMail('contoso', email)).toBeUndefined();
+  });
+});
+
+describe('the tenant\'s branding in both mails', () => {
+  const BACKGROUND = '#0A4C8B';
+  let logoUrl: string;
+
+  /** The header's logo element and colour band, as the layout writes them. */
+  const logoIn = (html: string) => /<img id="brand-logo" src="([^"]*)" width="(\d+)" height="(\d+)" alt="([^"]*)"/.exec(html);
+  const bandIn = (html: string) => /<td bgcolor="([^"]*)" style="[^"]*background:([^;]*);color:([^;]*);/.exec(html);
+
+  async function fabrikamMails(): Promise<{ code: ParsedMail; invitation: ParsedMail }> {
+    await inviteGuest(idp, 'fabrikam', 'alex.wilber@partner.example', { sendInvitationMessage: true });
+    const invitation = await smtp.nextMessageTo('alex.wilber@partner.example');
+    const guest = new GuestAgent();
+    const { page: sendPage } = await startSignIn(guest, fabrikam, 'alex.wilber@partner.example');
+    await guest.submit(sendPage, '/send');
+    return { code: await smtp.nextMessageTo('alex.wilber@partner.example'), invitation };
+  }
+
+  let fabrikam: SignInFixture;
+
+  beforeAll(async () => {
+    fabrikam = await tenantWithApp(idp, 'fabrikam');
+    expect((await idp.admin('PATCH', '/admin/tenants/fabrikam/branding', { backgroundColor: BACKGROUND })).status).toBe(200);
+    // Twice as wide as high: the mail fits it into the 40 px square by its attributes.
+    const logo = await fetch(`${idp.baseUrl}/admin/tenants/fabrikam/branding/squareLogo`, {
+      method: 'PUT', headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` }, body: pngImage(160, 80),
+    });
+    expect(logo.status).toBe(200);
+    logoUrl = ((await logo.json()) as { squareLogoUrl: string }).squareLogoUrl;
+    expect(logoUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/fabrikam\/v2\.0\/branding\/squareLogo\?v=/);
+  });
+
+  test('a branded tenant\'s code mail and invitation mail carry its logo (sized, named) and its colour as the header band', async () => {
+    const { code, invitation } = await fabrikamMails();
+    for (const mail of [code, invitation]) {
+      const html = mail.html as string;
+      expect(logoIn(html)?.slice(1)).toEqual([logoUrl.replaceAll('&', '&amp;'), '40', '20', 'Fabrikam']);
+      expect(bandIn(html)?.slice(1)).toEqual([BACKGROUND, BACKGROUND, '#FFFFFF']);
+      // The plain-text part is as it was: no picture, no colour.
+      expect(mail.text).not.toContain('squareLogo');
+      expect(mail.text).not.toContain(BACKGROUND);
+    }
+  });
+
+  test('an unbranded tenant\'s mails have neither logo nor band', async () => {
+    await inviteGuest(idp, 'contoso', 'diego.siciliani@partner.example', { sendInvitationMessage: true });
+    const invitation = await smtp.nextMessageTo('diego.siciliani@partner.example');
+    const guest = new GuestAgent();
+    const { page: sendPage } = await startSignIn(guest, contoso, 'diego.siciliani@partner.example');
+    await guest.submit(sendPage, '/send');
+    const code = await smtp.nextMessageTo('diego.siciliani@partner.example');
+    for (const mail of [code, invitation]) {
+      const html = mail.html as string;
+      expect(html).toContain('Contoso');
+      expect(html).not.toContain('<img');
+      expect(html).not.toContain('bgcolor=');
+      expect(html).not.toContain('branding/squareLogo');
+    }
   });
 });

@@ -19,6 +19,7 @@ test('every field set becomes a ready-to-print value with URLs from BASE_URL', (
   }, 'contoso', BASE_URL);
   expect(view).toEqual({
     logoUrl: 'https://id.example/contoso/v2.0/branding/squareLogo?v=q1w2e3r4t5y6u7i8',
+    logoSize: { width: 240, height: 240 },
     backgroundColor: '#0A4C8B',
     textOnBackground: '#FFFFFF',
     stylesheetUrl: 'https://id.example/contoso/v2.0/branding/style.css?v=0A4C8B',

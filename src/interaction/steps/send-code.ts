@@ -1,3 +1,4 @@
+import { requestTenantLook } from '../../branding/request-tenant-look.ts';
 import { guestLocale } from '../../i18n/guest-locale.ts';
 import { checkCsrf, discover, loadAttempt, saveAttempt, seeStep, type SignInContext, type SignInDeps } from '../sign-in-context.ts';
 import { sendNotice } from '../sign-in-notice.ts';
@@ -18,7 +19,12 @@ export async function sendCode(deps: SignInDeps, ctx: SignInContext): Promise<vo
   }
 
   // The mail speaks the page's language and names the app; an invitation's sign-in has no app yet.
-  const mailContext = { locale: guestLocale(ctx), appName: attempt.isRedemption ? undefined : attempt.clientName };
+  // It wears the page's branding, read once for this request by tenant routing.
+  const mailContext = {
+    locale: guestLocale(ctx),
+    appName: attempt.isRedemption ? undefined : attempt.clientName,
+    branding: requestTenantLook(ctx.req)?.branding ?? {},
+  };
   const outcome = await deps.emailOtp.send(tenant, attempt.uid, { ...state, email: state.email }, user, ctx.ip, mailContext);
   if (outcome.kind !== 'sent') return renderStep(deps, ctx, attempt, sendNotice(outcome));
   attempt.state = { ...state, method, passcodeSentAt: Math.floor(Date.now() / 1000), passcodeMailId: outcome.mailId, passcodeUsed: false, passcodeDead: false };
