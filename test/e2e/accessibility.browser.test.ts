@@ -483,7 +483,7 @@ test.each(['de', 'fr', 'es'] as const)('every page in %s, chosen by the browserâ
   await checkInLanguage(page, locale, 'no-method', reports);
 
   await page.goto(`${idp.baseUrl}/contoso/v2.0/auth?client_id=nobody&response_type=code&scope=openid&redirect_uri=https%3A%2F%2Fevil.example%2F`);
-  await toPage(page, text('problem.authorizationFailed.title'));
+  await toPage(page, text('problem.badClient.title'));
   await checkInLanguage(page, locale, 'error-bad-client', reports);
 
   await page.goto(`${idp.baseUrl}/common/oauth2/v2.0/authorize?client_id=x`);

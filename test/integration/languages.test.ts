@@ -114,10 +114,12 @@ test('oidc-provider’s error page for a bad request is in the Accept-Language (
   const discovery = await (await fetch(`${fixture.issuer}/.well-known/openid-configuration`)).json() as { authorization_endpoint: string };
   const page = await guest.request(`${discovery.authorization_endpoint}?client_id=no-such-client&response_type=code&scope=openid&redirect_uri=https%3A%2F%2Fx.example%2Fcb`);
   expect(page.status).toBe(400);
-  expectPageIn(page, 'es', 'problem.authorizationFailed.title');
-  expectPageIn(page, 'es', 'problem.authorizationFailed.hint');
-  // oidc-provider's English description is not shown to a Spanish reader; its error code is.
-  expectPageIn(page, 'es', 'problem.authorizationFailed.message', { hasDescription: false });
+  expectPageIn(page, 'es', 'problem.badClient.title');
+  expectPageIn(page, 'es', 'problem.badClient.message', { tenantName: 'Lingua' });
+  expectPageIn(page, 'es', 'problem.badClient.hint');
+  // oidc-provider's English description is not shown; its error code is, for the app's developers.
+  expect(textOf(page.html)).not.toContain('client is invalid');
+  expect(textOf(page.html)).toContain('invalid_client');
   expect(textOf(page.html)).toContain('invalid_client');
 });
 
