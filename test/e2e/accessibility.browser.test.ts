@@ -35,8 +35,6 @@ const LOOKS = [
   { name: 'phone-light', colorScheme: 'light', viewport: PHONE },
   { name: 'phone-dark', colorScheme: 'dark', viewport: PHONE },
 ] as const;
-/** The looks each other language is checked in: English covers the colour schemes already. */
-const LOCALE_LOOKS = [LOOKS[0], LOOKS[2]];
 /** States shown in the README, at 640 px wide. */
 const README_STATES = new Set(['sign-in', 'send-code', 'enter-code-wrong-code']);
 
@@ -424,13 +422,13 @@ async function overflowProblems(page: Page): Promise<string[]> {
   });
 }
 
-/** axe, the overflow check and a screenshot of a page in another language, in the light look at desktop and phone width. */
+/** axe, the overflow check and a screenshot of a page in another language, in every look: light and dark, desktop and phone. */
 async function checkInLanguage(page: Page, locale: Locale, state: string, reports: Reports): Promise<void> {
-  await page.emulateMedia({ colorScheme: 'light' });
-  for (const look of LOCALE_LOOKS) {
+  for (const look of LOOKS) {
+    await page.emulateMedia({ colorScheme: look.colorScheme });
     await page.setViewportSize(look.viewport);
     expect(await page.locator('html').getAttribute('lang')).toBe(locale);
-    const controls = [...await controlContrastProblems(page), ...await lookProblems(page, 'light', look.viewport === PHONE), ...await overflowProblems(page)];
+    const controls = [...await controlContrastProblems(page), ...await lookProblems(page, look.colorScheme, look.viewport === PHONE), ...await overflowProblems(page)];
     reports.push({ state: `${locale} ${state}`, look: look.name, report: await auditAccessibility(page), controls });
     await screenshot(page, `a11y-${locale}-${state}-${look.name}`);
   }
