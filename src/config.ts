@@ -7,7 +7,7 @@ import { isAcceptableIssuer } from './federation/identity-provider.ts';
 import type { DeploymentEmailOtpDefault } from './guests/email-otp-policy.ts';
 import {
   ADMIN_TOKEN_MIN_LENGTH, DEFAULT_OTP_TTL_SECONDS, DEFAULT_PASSCODE_SENDS_PER_IP, DEFAULT_SESSION_TTL_SECONDS, MAIL_RETRY,
-  PROVIDER_CACHE_SIZE, TOKEN_TTL,
+  MAX_WORKER_PROCESSES, PROVIDER_CACHE_SIZE, TOKEN_TTL,
 } from './limits.ts';
 import { DEFAULT_KEY_NAMESPACE } from './store/keys.ts';
 import type { RedisEndpoint, RedisTarget } from './store/redis-store.ts';
@@ -19,6 +19,8 @@ import type { RedisEndpoint, RedisTarget } from './store/redis-store.ts';
 export interface Config {
   production: boolean;
   port: number;
+  /** Processes sharing the port (WORKERS); above 1, main becomes their primary (src/ops/worker-processes.ts). */
+  workers: number;
   /** Interface to listen on; undefined listens on all of them. */
   host: string | undefined;
   /** Public origin, no trailing slash. Every issuer and URL the provider publishes starts with it. */
@@ -73,6 +75,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const cookieKeys = (env.COOKIE_KEYS ?? '').split(',').map((key) => key.trim()).filter(Boolean);
   const adminToken = env.ADMIN_TOKEN ?? '';
   const keyEncryptionKey = env.KEY_ENCRYPTION_KEY ?? '';
+  const workers = integer(env.WORKERS, 1, 'WORKERS', problems, { min: 1, max: MAX_WORKER_PROCESSES });
+  // A Redis setting that is given but wrong has its own message already.
+  if (workers > 1 && !redis && !env.REDIS_URL && !env.REDIS_CLUSTER_NODES && !env.REDIS_SENTINELS) {
+    problems.push(`WORKERS=${workers} needs Redis (REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS): the in-memory store lives inside one process, so worker processes would not share tenants, sign-ins or codes`);
+  }
 
   if (production) {
     const missing = [
@@ -91,6 +98,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const config: Config = {
     production,
     port,
+    workers,
     host: env.HOST || undefined,
     baseUrl,
     redis,

@@ -129,6 +129,20 @@ export const CONCURRENT_WRITE_ATTEMPTS = 10;
 export const SHUTDOWN_GRACE_MS = 10_000;
 
 /**
+ * WORKERS: processes that share the port on one machine. More than the machine has cores only adds
+ * Redis connections and memory; the cap catches a typo (WORKERS=100) before it forks a hundred.
+ */
+export const MAX_WORKER_PROCESSES = 64;
+
+/**
+ * A worker process that dies is started again after firstDelayMs; each further death of a worker
+ * that ran less than stableAfterMs doubles the wait, up to maxDelayMs, so a worker that crashes at
+ * once (Redis gone, a bad deploy) is not restarted in a tight loop. One that ran stableAfterMs
+ * resets the wait.
+ */
+export const WORKER_RESTART = { firstDelayMs: 100, maxDelayMs: 10_000, stableAfterMs: 30_000 };
+
+/**
  * How long a durable write waits for replicas to acknowledge it (Redis WAIT, REDIS_WAIT_REPLICAS).
  * A replica on the same network answers in about a millisecond; this only bounds how long a write
  * may be held up by a replica that lags or is gone. Well below the store's command timeout.

@@ -4,7 +4,8 @@ import { pino, type DestinationStream, type Logger } from 'pino';
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   const options = {
     level,
-    base: { service: 'guest-idp' },
+    // The pid tells apart the lines of several worker processes (WORKERS) on one output.
+    base: { service: 'guest-idp', pid: process.pid },
     // Secrets never reach the log, whatever object is logged.
     redact: {
       paths: ['*.client_secret', '*.clientSecret', '*.password', '*.code', '*.token', 'req.headers.authorization', 'req.headers.cookie'],

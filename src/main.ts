@@ -1,12 +1,15 @@
+import cluster from 'node:cluster';
 import { createServer, type Server } from 'node:http';
 
 import { createApp } from './app.ts';
 import { developmentDefaultsInUse, loadConfig, type Config } from './config.ts';
-import { seedDemo } from './dev/demo-seed.ts';
+import { type DemoSeed, seedDemo } from './dev/demo-seed.ts';
 import { ConfigurationError } from './errors.ts';
 import { SHUTDOWN_GRACE_MS } from './limits.ts';
-import { createLogger } from './log.ts';
+import { createLogger, type Logger } from './log.ts';
 import { stopOnSignals } from './ops/graceful-shutdown.ts';
+import { runWorkerProcesses } from './ops/worker-processes.ts';
+import type { KeyValueStore } from './store/key-value-store.ts';
 import { MemoryStore } from './store/memory-store.ts';
 import { RedisStore } from './store/redis-store.ts';
 
@@ -21,14 +24,12 @@ async function main(): Promise<void> {
   }
 
   const log = createLogger(config.logLevel);
-  let store;
-  try {
-    store = config.redis ? await RedisStore.connect(config.redis, log) : new MemoryStore();
-  } catch (error) {
-    console.error(`guest-idp cannot start: Redis does not answer at ${describeRedis(config)} (${(error as Error).cause ?? (error as Error).message}).`);
-    process.exit(1);
+  if (config.workers > 1 && cluster.isPrimary) {
+    await superviseWorkers(config, log);
+    return;
   }
 
+  const store = await openStore(config, log);
   const idp = createApp({ config, store, log });
   const server = createServer();
   stopOnSignals(server, {
@@ -39,7 +40,11 @@ async function main(): Promise<void> {
       await store.close();
     },
     exit: (code) => process.exit(code),
+    // A worker stops on its primary's SIGTERM only (worker-processes.ts says why not on SIGINT).
+    signals: cluster.isWorker ? ['SIGTERM'] : ['SIGTERM', 'SIGINT'],
   });
+  // Ctrl-C in a terminal signals the whole process group: a worker leaves it to its primary.
+  if (cluster.isWorker) process.on('SIGINT', () => {});
   server.on('request', idp.app.callback());
   try {
     await listen(server, config.port, config.host);
@@ -51,9 +56,37 @@ async function main(): Promise<void> {
   }
   log.info({ baseUrl: config.baseUrl, production: config.production, store: store.kind }, 'guest-idp listening');
 
-  if (!config.production) {
+  if (!config.production && cluster.isPrimary) {
     const demo = await seedDemo(idp);
     printDevelopmentBanner(config, demo, developmentDefaultsInUse(config, process.env));
+  }
+}
+
+/**
+ * WORKERS > 1: this process only supervises (src/ops/worker-processes.ts). What must happen once
+ * happens here, before any worker starts: the development seed (so no worker answers /demo before
+ * the demo tenant exists, and a restarted worker does not seed again) and the admin token made up
+ * for development, handed to every worker so each accepts the one the banner shows.
+ */
+async function superviseWorkers(config: Config, log: Logger): Promise<void> {
+  let demo: DemoSeed | undefined;
+  if (!config.production) {
+    const store = await openStore(config, log);
+    const idp = createApp({ config, store, log });
+    demo = await seedDemo(idp);
+    await idp.close();
+    await store.close();
+  }
+  await runWorkerProcesses({ count: config.workers, env: { ADMIN_TOKEN: config.adminToken }, log });
+  if (demo) printDevelopmentBanner(config, demo, developmentDefaultsInUse(config, process.env));
+}
+
+async function openStore(config: Config, log: Logger): Promise<KeyValueStore> {
+  try {
+    return config.redis ? await RedisStore.connect(config.redis, log) : new MemoryStore();
+  } catch (error) {
+    console.error(`guest-idp cannot start: Redis does not answer at ${describeRedis(config)} (${(error as Error).cause ?? (error as Error).message}).`);
+    process.exit(1);
   }
 }
 
@@ -93,7 +126,7 @@ function addresses(nodes: { host: string; port: number }[]): string {
   return nodes.map((node) => `${node.host}:${node.port}`).join(',');
 }
 
-function printDevelopmentBanner(config: Config, demo: Awaited<ReturnType<typeof seedDemo>>, defaults: string[]): void {
+function printDevelopmentBanner(config: Config, demo: DemoSeed, defaults: string[]): void {
   const lines = [
     '',
     '  guest-idp is running in DEVELOPMENT MODE — not for production use.',

@@ -10,6 +10,11 @@ export interface ShutdownOptions {
   release(): Promise<void>;
   /** Ends the process; main passes process.exit. */
   exit(code: number): void;
+  /**
+   * The signals that stop the server (default SIGTERM and SIGINT). A worker process listens to
+   * SIGTERM only: its primary turns either signal into SIGTERM for every worker.
+   */
+  signals?: NodeJS.Signals[];
 }
 
 /**
@@ -73,6 +78,5 @@ export function stopOnSignals(server: Server, options: ShutdownOptions): void {
     options.log.info({ signal, requestsInFlight: inFlight.size }, 'shutting down: no new connections, finishing requests in flight');
   };
 
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+  for (const signal of options.signals ?? ['SIGTERM', 'SIGINT']) process.on(signal, stop);
 }

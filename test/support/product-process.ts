@@ -24,6 +24,8 @@ export interface ProductProcess {
   logs: Array<Record<string, unknown>>;
   /** Resolves with the first log line (past or future) the predicate accepts. */
   waitForLog(predicate: (line: Record<string, unknown>) => boolean): Promise<Record<string, unknown>>;
+  /** Resolves with the first match (past or future) of `pattern` in a stdout line that is no log line (the development banner). */
+  waitForOutput(pattern: RegExp): Promise<RegExpExecArray>;
   /** Resolves with the exit code (or signal name) once the process has ended. */
   exited: Promise<number | string | null>;
   /** Sends the signal and resolves with the exit code once the process has ended. */
@@ -64,6 +66,8 @@ export async function startProductProcess(env: Record<string, string>): Promise<
   });
   const logs: Array<Record<string, unknown>> = [];
   const waiting: Array<{ predicate: (line: Record<string, unknown>) => boolean; resolve: (line: Record<string, unknown>) => void }> = [];
+  const output: string[] = [];
+  const waitingForOutput: Array<{ pattern: RegExp; resolve: (match: RegExpExecArray) => void }> = [];
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
   createInterface({ input: child.stdout! }).on('line', (text) => {
@@ -71,6 +75,13 @@ export async function startProductProcess(env: Record<string, string>): Promise<
     try {
       line = JSON.parse(text) as Record<string, unknown>;
     } catch {
+      output.push(text);
+      for (const waiter of [...waitingForOutput]) {
+        const match = waiter.pattern.exec(text);
+        if (!match) continue;
+        waitingForOutput.splice(waitingForOutput.indexOf(waiter), 1);
+        waiter.resolve(match);
+      }
       return;
     }
     logs.push(line);
@@ -91,6 +102,17 @@ export async function startProductProcess(env: Record<string, string>): Promise<
     });
   };
 
+  const waitForOutput = (pattern: RegExp) => {
+    for (const text of output) {
+      const match = pattern.exec(text);
+      if (match) return Promise.resolve(match);
+    }
+    return new Promise<RegExpExecArray>((resolve, reject) => {
+      waitingForOutput.push({ pattern, resolve });
+      exited.then((code) => reject(new Error(`guest-idp exited (${code}) before printing ${pattern}: ${stderr.trim()}`)));
+    });
+  };
+
   await waitForLog((line) => line.msg === 'guest-idp listening');
   return {
     url: `http://127.0.0.1:${port}`,
@@ -99,6 +121,7 @@ export async function startProductProcess(env: Record<string, string>): Promise<
     child,
     logs,
     waitForLog,
+    waitForOutput,
     exited,
     async stop(signal: NodeJS.Signals = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);

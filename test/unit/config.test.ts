@@ -41,6 +41,16 @@ describe('configuration', () => {
     expect(() => loadConfig({ REDIS_URL: 'redis://cache:6379', REDIS_WAIT_REPLICAS: 'all' })).toThrow(/REDIS_WAIT_REPLICAS must be a whole number/);
   });
 
+  test('WORKERS: one process by default; several only on Redis, which they share', () => {
+    expect(loadConfig({}).workers).toBe(1);
+    expect(loadConfig({ WORKERS: '4', REDIS_URL: 'redis://cache:6379' }).workers).toBe(4);
+    expect(loadConfig({ WORKERS: '2', REDIS_CLUSTER_NODES: 'a:7000' }).workers).toBe(2);
+    expect(() => loadConfig({ WORKERS: '2' })).toThrow(/WORKERS=2 needs Redis \(REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS\): the in-memory store lives inside one process/);
+    for (const bad of ['0', '-1', '1.5', 'two', '65']) {
+      expect(() => loadConfig({ WORKERS: bad, REDIS_URL: 'redis://cache:6379' })).toThrow(/WORKERS must be a whole number >= 1 <= 64/);
+    }
+  });
+
   test('ALLOW_PRIVATE_UPSTREAMS: on in development, off in production unless set', () => {
     const production = { NODE_ENV: 'production', REDIS_URL: 'redis://cache:6379', SMTP_URL: 'smtp://mail:25', ADMIN_TOKEN: 'a'.repeat(32), COOKIE_KEYS: 'k', KEY_ENCRYPTION_KEY: 'kek' };
     expect(loadConfig(production).allowPrivateUpstreams).toBe(false);
