@@ -4,6 +4,7 @@ import { disguisingCharacterIn, disguisingCharacterMessage } from '../display-na
 import { isEmailAddress, normalizeEmail } from '../guests/user.ts';
 import { SIGN_IN_PAGE_TEXT_MAX_LENGTH, USERNAME_HINT_TEXT_MAX_LENGTH } from '../limits.ts';
 import { CLIENT_ROLES } from '../tenants/provider-configuration.ts';
+import { SIGNING_ALGORITHMS } from '../tenants/signing-keys.ts';
 import { isValidDomain, isValidTenantId } from '../tenants/tenant.ts';
 import { isHttpsOrDevelopmentHttp } from '../https-urls.ts';
 import { isLanguageTag } from '../i18n/language-tag.ts';
@@ -36,16 +37,21 @@ const verifiedDomain = z.string().transform((domain) => domain.trim().toLowerCas
 
 const verifiedDomains = z.array(verifiedDomain).max(50, 'at most 50 verified domains');
 
+/** The tenant's default ID token signing algorithm (a client's own id_token_signed_response_alg wins). */
+const idTokenSigningAlgorithm = z.enum(SIGNING_ALGORITHMS, { error: `must be one of ${SIGNING_ALGORITHMS.join(', ')}` });
+
 export const createTenantBody = z.strictObject({
   id: tenantId.optional(),
   displayName,
   verifiedDomains: verifiedDomains.optional(),
+  idTokenSigningAlgorithm: idTokenSigningAlgorithm.optional(),
 });
 
 export const updateTenantBody = z.strictObject({
   displayName: displayName.optional(),
   verifiedDomains: verifiedDomains.optional(),
-}).refine((body) => Object.keys(body).length > 0, { message: 'give at least one of displayName, verifiedDomains' });
+  idTokenSigningAlgorithm: idTokenSigningAlgorithm.optional(),
+}).refine((body) => Object.keys(body).length > 0, { message: 'give at least one of displayName, verifiedDomains, idTokenSigningAlgorithm' });
 
 /** Checked with the client's application_type (redirect-uris.ts), once the whole body is read. */
 const redirectUri = z.string().max(2048);

@@ -1,4 +1,4 @@
-import { issuerOf, type Tenant } from '../tenants/tenant.ts';
+import { idTokenSigningAlgorithmOf, issuerOf, type Tenant } from '../tenants/tenant.ts';
 
 /** What the admin API shows of a tenant: the record without internals, plus its issuer. */
 export function tenantView(tenant: Tenant, baseUrl: string) {
@@ -6,6 +6,7 @@ export function tenantView(tenant: Tenant, baseUrl: string) {
     id: tenant.id,
     displayName: tenant.displayName,
     verifiedDomains: tenant.verifiedDomains,
+    idTokenSigningAlgorithm: idTokenSigningAlgorithmOf(tenant),
     issuer: issuerOf(baseUrl, tenant.id),
     createdDateTime: tenant.createdDateTime,
   };

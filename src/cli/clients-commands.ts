@@ -76,7 +76,7 @@ export function addClientsCommands(program: Command, context: CommandContext): v
     .option('--grant-type <grant...>', 'grant_types: authorization_code, refresh_token, client_credentials (default: authorization_code refresh_token)')
     .addOption(new Option('--admin', 'with --service: may administer this tenant: --role admin').conflicts('role'))
     .option('--role <role...>', 'roles: admin (with the client_credentials grant)')
-    .option('--id-token-alg <RS256|ES256>', 'id_token_signed_response_alg: how its ID tokens are signed (default RS256)')
+    .option('--id-token-alg <RS256|ES256>', 'id_token_signed_response_alg: how its ID tokens are signed (default: the tenant\'s idTokenSigningAlgorithm, RS256 unless changed)')
     .option('--backchannel-logout-uri <uri>', 'backchannel_logout_uri: where the app\'s server gets a logout token when the guest signs out (https; http only on localhost)')
     .option('--backchannel-logout-session-required', 'backchannel_logout_session_required: its logout and ID tokens carry sid (needs --backchannel-logout-uri)')
     .action(async (tenant: string, options: CreateOptions, command: Command) => {

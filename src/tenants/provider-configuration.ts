@@ -17,7 +17,7 @@ import type { Pages } from '../web/pages.ts';
 import { sendProblemPage } from '../web/problem-page.ts';
 import { impliedConsentPolicy, loadImpliedGrant } from './implied-consent.ts';
 import { oidcErrorProblem } from './oidc-error-problem.ts';
-import { issuerOf, isValidTenantId, type Tenant } from './tenant.ts';
+import { idTokenSigningAlgorithmOf, issuerOf, isValidTenantId, type Tenant } from './tenant.ts';
 import type { TenantDirectory } from './tenant-directory.ts';
 
 /**
@@ -102,6 +102,12 @@ export function providerConfiguration(tenant: Tenant, jwks: JWK[], dependencies:
       grant_types: [],
       token_endpoint_auth_method: 'none',
     }],
+
+    // The tenant's choice of ID token signature, for clients that registered none (a client's own
+    // id_token_signed_response_alg wins). oidc-provider merges this into its other defaults; a
+    // change bumps the tenant's revision, so the Provider is built again with it. Discovery keeps
+    // listing both algorithms: a client may still ask for either.
+    clientDefaults: { id_token_signed_response_alg: idTokenSigningAlgorithmOf(tenant) },
 
     // The languages of our pages (src/i18n); a request's ui_locales picks one (guest-locale.ts).
     discovery: { ui_locales_supported: LOCALES },

@@ -1,6 +1,7 @@
 import type { EmailOtpPolicyState } from '../guests/email-otp-policy.ts';
 import type { InvitationRedemptionConfiguration } from '../guests/redemption-configuration.ts';
 import { RESERVED_TENANT_IDS } from '../limits.ts';
+import type { SigningAlgorithm } from './signing-keys.ts';
 
 /** An organization using guest-idp: its own issuer, keys, clients and guests. */
 export interface Tenant {
@@ -28,6 +29,18 @@ export interface Tenant {
   emailOtpPolicy?: EmailOtpPolicyState;
   /** Order of home-realm discovery; missing means Microsoft's documented order. */
   invitationRedemption?: InvitationRedemptionConfiguration;
+  /**
+   * How the tenant's ID tokens are signed for clients that registered no algorithm of their own
+   * (a client's `id_token_signed_response_alg` wins); missing means DEFAULT_ID_TOKEN_SIGNING_ALGORITHM.
+   */
+  idTokenSigningAlgorithm?: SigningAlgorithm;
+}
+
+/** oidc-provider's default, and what every relying party supports (OpenID Connect Core 15.1). */
+export const DEFAULT_ID_TOKEN_SIGNING_ALGORITHM: SigningAlgorithm = 'RS256';
+
+export function idTokenSigningAlgorithmOf(tenant: Pick<Tenant, 'idTokenSigningAlgorithm'>): SigningAlgorithm {
+  return tenant.idTokenSigningAlgorithm ?? DEFAULT_ID_TOKEN_SIGNING_ALGORITHM;
 }
 
 const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;

@@ -29,6 +29,7 @@ describe('tenants', () => {
       id: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
       displayName: 'Adatum',
       verifiedDomains: ['adatum.example'],
+      idTokenSigningAlgorithm: 'RS256',
       issuer: `${idp.baseUrl}/${created.body.id}/v2.0`,
       createdDateTime: expect.any(String),
     });

@@ -112,6 +112,16 @@ test('the whole guest lifecycle from the CLI, each step visible in the users lis
   expect((await cli(['tenants', 'show', 'woodgrove'])).code).toBe(3);
 });
 
+test('a tenant\'s ID token algorithm, set at creation and changed, shown by tenants show', async () => {
+  const created = await cli(['tenants', 'create', '--id', 'proseware', '--name', 'Proseware', '--id-token-alg', 'ES256']);
+  expect({ code: created.code, stderr: created.stderr }).toEqual({ code: 0, stderr: '' });
+  expect(created.stdout).toMatch(/^idTokenSigningAlgorithm:\s+ES256$/m);
+  expect((await cli(['tenants', 'update', 'proseware', '--id-token-alg', 'RS256'])).stdout).toMatch(/^idTokenSigningAlgorithm:\s+RS256$/m);
+  expect((await cli(['tenants', 'show', 'proseware'])).stdout).toMatch(/^idTokenSigningAlgorithm:\s+RS256$/m);
+  const refused = await cli(['tenants', 'update', 'proseware', '--id-token-alg', 'HS256']);
+  expect(refused).toEqual({ code: 4, stdout: '', stderr: 'guest-idp: Invalid request body: idTokenSigningAlgorithm: must be one of RS256, ES256.\n' });
+});
+
 test('a client registered with every field the admin API takes, back-channel logout included', async () => {
   expect((await cli(['tenants', 'create', '--id', 'alpine', '--name', 'Alpine Ski House'])).code).toBe(0);
   const created = await cli(['clients', 'create', 'alpine', '--name', 'Lift passes',
