@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 
 import type { Logger } from 'pino';
 
@@ -7,7 +7,7 @@ import type { User } from '../guests/user.ts';
 import type { Locale } from '../i18n/translate.ts';
 import {
   PASSCODE_FAILURE_LIMIT, PASSCODE_MAX_ATTEMPTS, PASSCODE_RESEND_COOLDOWN_SECONDS, PASSCODE_SEND_WINDOW_SECONDS,
-  PASSCODE_SENDS_PER_ADDRESS, PASSCODE_SENDS_PER_ADDRESS_DEPLOYMENT, PASSCODE_SENDS_PER_IP_DEPLOYMENT_FACTOR,
+  PASSCODE_SENDS_PER_ADDRESS, PASSCODE_SENDS_PER_ADDRESS_DEPLOYMENT, PASSCODE_SENDS_PER_IP_DEPLOYMENT_FACTOR, TOKEN_TTL,
 } from '../limits.ts';
 import type { MailQueue } from '../mail/mail-queue.ts';
 import { type MailTemplates } from '../mail/mail-templates.ts';
@@ -28,7 +28,8 @@ export interface PasscodeMailContext {
 }
 
 export type SendOutcome =
-  | { kind: 'sent'; mailId: string }
+  /** `state`: the sign-in's state after the send, stored with the code. */
+  | { kind: 'sent'; mailId: string; state: SignInState }
   | { kind: 'tooSoon'; retryAfterSeconds: number }
   | { kind: 'rateLimited'; retryAfterSeconds: number };
 
@@ -84,15 +85,15 @@ export class EmailOtp {
   /**
    * Queues a new code for this sign-in (replacing any earlier one): mailed when the address
    * belongs to `user`; for an address without a user, the same work, and nothing mailed.
+   * `lastMailUndelivered`: the mail of the code sent before finally failed (a new one may go at once).
    */
   async send(
     tenant: Tenant, uid: string, state: SignInState & { email: string }, user: User | undefined, clientIp: string,
-    context: PasscodeMailContext, now = Date.now(),
+    context: PasscodeMailContext, lastMailUndelivered: boolean, now = Date.now(),
   ): Promise<SendOutcome> {
     const { signIns, mail, templates, mac, otpTtlSeconds } = this.#deps;
     const sinceLast = state.passcodeSentAt === undefined ? Infinity : now / 1000 - state.passcodeSentAt;
-    const undelivered = state.passcodeMailId !== undefined && await signIns.undeliveredCode(tenant.id, uid) === state.passcodeMailId;
-    const lastStillUsable = !state.passcodeUsed && !state.passcodeDead && !undelivered && sinceLast < otpTtlSeconds;
+    const lastStillUsable = !state.passcodeUsed && !state.passcodeDead && !lastMailUndelivered && sinceLast < otpTtlSeconds;
     if (lastStillUsable && sinceLast < PASSCODE_RESEND_COOLDOWN_SECONDS) {
       return { kind: 'tooSoon', retryAfterSeconds: Math.ceil(PASSCODE_RESEND_COOLDOWN_SECONDS - sinceLast) };
     }
@@ -109,15 +110,19 @@ export class EmailOtp {
       validForSeconds: otpTtlSeconds, expiresAt: new Date(now + otpTtlSeconds * 1000), locale: context.locale,
       branding: context.branding,
     });
-    await signIns.savePasscode(tenant.id, uid, { mac: mac.mac(binding, code), email: state.email, userId: user?.id ?? '' }, otpTtlSeconds);
-    const mailId = await mail.enqueue(message, { deliver: user !== undefined, signIn: { tenantId: tenant.id, uid } });
-    return { kind: 'sent', mailId };
+    const mailId = randomUUID();
+    const sent: SignInState = { ...state, passcodeSentAt: Math.floor(now / 1000), passcodeMailId: mailId, passcodeUsed: false, passcodeDead: false };
+    await signIns.savePasscode(tenant.id, uid, { mac: mac.mac(binding, code), email: state.email, userId: user?.id ?? '' }, otpTtlSeconds, sent, TOKEN_TTL.Interaction);
+    await mail.enqueue(message, { mailId, deliver: user !== undefined, signIn: { tenantId: tenant.id, uid } });
+    return { kind: 'sent', mailId, state: sent };
   }
 
   /**
    * Checks a typed code against this sign-in's code. Every wrong one counts, per code and per
    * address, and both counts are taken before the comparison: guesses fired at once cannot all
-   * pass a check made before any of them was counted.
+   * pass a check made before any of them was counted. The address's count comes first: a guess at
+   * a locked address never touches the code (so the code's count is the number of comparisons).
+   * A right code is used up and the sign-in's state marked so, in one write.
    */
   async verify(tenant: Tenant, uid: string, state: SignInState & { email: string }, code: string): Promise<VerifyOutcome> {
     const { signIns, mac } = this.#deps;
@@ -152,9 +157,13 @@ export class EmailOtp {
       return { kind: 'wrong', attemptsLeft: PASSCODE_MAX_ATTEMPTS - stored.attempts };
     }
 
-    if (!(await signIns.consumePasscode(tenant.id, uid))) return refund({ kind: 'used' });
-    // A successful sign-in clears the address's failures (the point taken for it with them).
-    await this.#failures.reset(address);
+    // A successful sign-in clears the address's failures (the point taken for it with them); when
+    // another request used the code first, it did the same.
+    const [consumed] = await Promise.all([
+      signIns.consumePasscode(tenant.id, uid, { ...state, passcodeUsed: true }, TOKEN_TTL.Interaction),
+      this.#failures.reset(address),
+    ]);
+    if (!consumed) return { kind: 'used' };
     return { kind: 'verified', userId: stored.userId };
   }
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
 import type { RouterContext } from '@koa/router';
-import type { Provider } from 'oidc-provider';
+import type { InteractionResults, Provider } from 'oidc-provider';
 
 import type { UpstreamClients } from '../federation/upstream-clients.ts';
 import type { UpstreamConnector, UpstreamLeg } from '../federation/upstream-connector.ts';
@@ -54,6 +54,10 @@ export interface Attempt {
   state: SignInState;
   /** The state was just started and is not stored yet. */
   isNew: boolean;
+  /** The id of this sign-in's code mail that finally failed, if one did (sign-in-notice.ts). */
+  undeliveredMailId: string | undefined;
+  /** oidc-provider's record of the interaction, read once per request and finished in place. */
+  interaction: Details;
 }
 
 export type SignInContext = RouterContext<TenantState>;
@@ -61,6 +65,11 @@ export type SignInContext = RouterContext<TenantState>;
 type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
 
 /** The attempt's page, or one of its actions (`/send`). */
+/** The code mail this sign-in is waiting for finally failed: the queue gave up on it. */
+export function lastMailUndelivered(attempt: Attempt): boolean {
+  return attempt.state.passcodeMailId !== undefined && attempt.undeliveredMailId === attempt.state.passcodeMailId;
+}
+
 export function pageUrl(attempt: Attempt, action = ''): string {
   return `/${attempt.tenant.id}/v2.0/interaction/${attempt.uid}${action}`;
 }
@@ -71,17 +80,17 @@ export function pageUrl(attempt: Attempt, action = ''): string {
  */
 export async function loadAttempt(deps: SignInDeps, ctx: SignInContext): Promise<Attempt> {
   const { tenant, tenantProvider: { provider } } = ctx.state;
-  let details: Details;
-  try {
-    details = await provider.interactionDetails(ctx.req, ctx.res);
-  } catch {
-    throw SignInProblem.expired();
-  }
-  if (details.uid !== ctx.params.uid || details.prompt.name !== 'login') throw SignInProblem.expired();
+  // Both records are read at once (one round trip): ours by the URL's uid, which must then be the
+  // interaction's own, or nothing read is used.
+  const [details, ours] = await Promise.all([
+    provider.interactionDetails(ctx.req, ctx.res).catch(() => undefined),
+    deps.signIns.stateWithDelivery(tenant.id, ctx.params.uid ?? ''),
+  ]);
+  if (!details || details.uid !== ctx.params.uid || details.prompt.name !== 'login') throw SignInProblem.expired();
   const clientId = String(details.params.client_id);
   const client = await provider.Client.find(clientId);
   const isRedemption = clientId === REDEMPTION_CLIENT_ID;
-  const stored = await deps.signIns.state(tenant.id, details.uid);
+  const stored = ours.state;
   // The language is settled before anything can fail, so even a problem page of this sign-in is in it.
   const locale = settleGuestLocale(ctx, stored?.locale, details.params.ui_locales);
   const state = stored ?? await startState(deps, tenant, details.params, isRedemption);
@@ -94,6 +103,8 @@ export async function loadAttempt(deps: SignInDeps, ctx: SignInContext): Promise
     isRedemption,
     state,
     isNew: !stored,
+    undeliveredMailId: ours.undeliveredMailId,
+    interaction: details,
   };
 }
 
@@ -144,9 +155,16 @@ export function redirect(ctx: SignInContext, location: string): void {
   ctx.redirect(location);
 }
 
-/** Ends the interaction with oidc-provider: the guest signed in as `login.accountId`, or an error. */
-export async function finishInteraction(ctx: SignInContext, attempt: Attempt, result: Parameters<Provider['interactionResult']>[2]): Promise<void> {
-  redirect(ctx, await attempt.provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: false }));
+/**
+ * Ends the interaction with oidc-provider: the guest signed in as `login.accountId`, or an error.
+ * What `provider.interactionResult` does, on the record this request already read: it would read
+ * it again.
+ */
+export async function finishInteraction(ctx: SignInContext, attempt: Attempt, result: InteractionResults): Promise<void> {
+  const { interaction } = attempt;
+  interaction.result = result;
+  await interaction.save(interaction.exp - Math.floor(Date.now() / 1000));
+  redirect(ctx, interaction.returnTo);
 }
 
 /** Names the tenant and the request (set by ops/request-log.ts) in the log line of a failed upstream leg. */

@@ -93,8 +93,7 @@ export class MailQueue extends EventEmitter<MailQueueEvents> {
    * worker only checks the mail server: the same work here and the same retries there as a real
    * mail, for an address that must not be told a code.
    */
-  async enqueue(message: MailMessage, { deliver = true, signIn }: { deliver?: boolean; signIn?: MailSignIn } = {}): Promise<string> {
-    const mailId = randomUUID();
+  async enqueue(message: MailMessage, { mailId = randomUUID(), deliver = true, signIn }: { mailId?: string; deliver?: boolean; signIn?: MailSignIn } = {}): Promise<string> {
     const sealed = this.#secrets.seal(JSON.stringify({ message, deliver } satisfies SealedMail), boundTo(mailId));
     await this.#jobs.add(mailId, { sealed, ...(signIn ? { signIn } : {}) }, MAIL_START_DELAY_MS);
     return mailId;

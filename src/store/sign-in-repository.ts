@@ -63,21 +63,31 @@ export class SignInRepository {
     this.#keys = keys;
   }
 
-  async state(tenantId: string, uid: string): Promise<SignInState | undefined> {
-    const stored = await this.#store.get(this.#keys.signInState(tenantId, uid));
-    return stored ? (JSON.parse(stored) as SignInState) : undefined;
+  /**
+   * The state with the id of its code mail that finally failed (recordUndeliveredCode), in one
+   * round trip: every page of the sign-in needs both.
+   */
+  async stateWithDelivery(tenantId: string, uid: string): Promise<{ state: SignInState | undefined; undeliveredMailId: string | undefined }> {
+    const [state, undelivered] = await this.#store.getMany([this.#keys.signInState(tenantId, uid), this.#keys.undeliveredCode(tenantId, uid)]);
+    return { state: state ? (JSON.parse(state) as SignInState) : undefined, undeliveredMailId: undelivered ?? undefined };
   }
 
   async saveState(tenantId: string, uid: string, state: SignInState, ttlSeconds: number): Promise<void> {
     await this.#store.write([{ type: 'set', key: this.#keys.signInState(tenantId, uid), value: JSON.stringify(state), ttlSeconds }]);
   }
 
-  /** Stores the sign-in's code, replacing any earlier one: only the newest code works. */
-  async savePasscode(tenantId: string, uid: string, passcode: Omit<StoredPasscode, 'attempts'>, ttlSeconds: number): Promise<void> {
+  /**
+   * Stores the sign-in's code, replacing any earlier one (only the newest code works), and the
+   * sign-in's state that names it, in one write.
+   */
+  async savePasscode(
+    tenantId: string, uid: string, passcode: Omit<StoredPasscode, 'attempts'>, ttlSeconds: number, state: SignInState, stateTtlSeconds: number,
+  ): Promise<void> {
     const key = this.#keys.passcode(tenantId, uid);
     await this.#store.write([
       { type: 'delete', key },
       { type: 'hashSet', key, fields: { mac: passcode.mac, email: passcode.email, userId: passcode.userId, attempts: '0' }, ttlSeconds },
+      { type: 'set', key: this.#keys.signInState(tenantId, uid), value: JSON.stringify(state), ttlSeconds: stateTtlSeconds },
     ]);
   }
 
@@ -88,10 +98,16 @@ export class SignInRepository {
     return { mac: stored.mac, email: stored.email, userId: stored.userId ?? '', attempts: Number(stored.attempts) };
   }
 
-  /** Uses the code up. False when it was already gone: another request used it first. */
-  consumePasscode(tenantId: string, uid: string): Promise<boolean> {
+  /**
+   * Uses the code up and stores the sign-in's state after it, atomically. False (and nothing
+   * written) when the code was already gone: another request used it first.
+   */
+  consumePasscode(tenantId: string, uid: string, state: SignInState, ttlSeconds: number): Promise<boolean> {
     const key = this.#keys.passcode(tenantId, uid);
-    return this.#store.write([{ type: 'delete', key }], { present: [key] });
+    return this.#store.write([
+      { type: 'delete', key },
+      { type: 'set', key: this.#keys.signInState(tenantId, uid), value: JSON.stringify(state), ttlSeconds },
+    ], { present: [key] });
   }
 
   async discardPasscode(tenantId: string, uid: string): Promise<void> {
@@ -101,11 +117,6 @@ export class SignInRepository {
   /** Notes that the code mail `mailId` of this sign-in could not be delivered, however often it was tried. */
   async recordUndeliveredCode(tenantId: string, uid: string, mailId: string, ttlSeconds: number): Promise<void> {
     await this.#store.write([{ type: 'set', key: this.#keys.undeliveredCode(tenantId, uid), value: mailId, ttlSeconds }]);
-  }
-
-  /** The id of this sign-in's code mail that finally failed, if one did. */
-  async undeliveredCode(tenantId: string, uid: string): Promise<string | undefined> {
-    return (await this.#store.get(this.#keys.undeliveredCode(tenantId, uid))) ?? undefined;
   }
 
   async saveFederation(tenantId: string, state: string, federation: FederationInProgress, ttlSeconds: number): Promise<void> {

@@ -11,11 +11,14 @@ const MAX_CACHED_LOOKUPS = 10_000;
  * Finds the tenant a URL names, by id or by verified domain. A process keeps what it found for a
  * few seconds (RECORD_CACHE_SECONDS) so a sign-in does not pay a store round trip per request;
  * writes through TenantService forget the entry at once in this process, other processes follow
- * within those seconds. Misses are not remembered: a tenant created elsewhere works immediately.
+ * within those seconds. Misses are remembered as long: home-realm discovery asks about every
+ * guest's domain, and most are nobody's tenant. A tenant created or given a domain through this
+ * process is found at once (TenantService forgets its id and domains); elsewhere within those seconds.
  */
 export class TenantDirectory {
   readonly #tenants: TenantRepository;
-  readonly #cache = new LRUCache<string, Tenant>({ max: MAX_CACHED_LOOKUPS, ttl: RECORD_CACHE_SECONDS * 1000 });
+  /** `{ tenant: undefined }`: looked up, no such tenant. */
+  readonly #cache = new LRUCache<string, { tenant: Tenant | undefined }>({ max: MAX_CACHED_LOOKUPS, ttl: RECORD_CACHE_SECONDS * 1000 });
 
   constructor(tenants: TenantRepository) {
     this.#tenants = tenants;
@@ -24,7 +27,7 @@ export class TenantDirectory {
   async resolve(idOrDomain: string): Promise<Tenant | undefined> {
     const name = idOrDomain.toLowerCase();
     const cached = this.#cache.get(name);
-    if (cached) return cached;
+    if (cached) return cached.tenant;
 
     let tenant: Tenant | undefined;
     if (isValidTenantId(name)) {
@@ -33,7 +36,7 @@ export class TenantDirectory {
       const id = await this.#tenants.findIdByDomain(name);
       tenant = id ? await this.#tenants.find(id) : undefined;
     }
-    if (tenant) this.#cache.set(name, tenant);
+    this.#cache.set(name, { tenant });
     return tenant;
   }
 

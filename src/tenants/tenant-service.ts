@@ -7,18 +7,20 @@ import type { InvitationRedemptionConfiguration } from '../guests/redemption-con
 import { CHANGED, retryChanged } from '../store/record-version.ts';
 import type { SigningKeyRepository, SigningKeySet } from '../store/signing-key-repository.ts';
 import type { TenantConflict, TenantRepository } from '../store/tenant-repository.ts';
-import { generateInitialSigningKeys, rotateSigningKeys, type SigningKey } from './signing-keys.ts';
-import type { Tenant } from './tenant.ts';
+import { generateInitialSigningKeys, rotateSigningKeys, type SigningAlgorithm, type SigningKey } from './signing-keys.ts';
+import { idTokenSigningAlgorithmOf, type Tenant } from './tenant.ts';
 
 export interface NewTenant {
   id?: string;
   displayName: string;
   verifiedDomains?: string[];
+  idTokenSigningAlgorithm?: SigningAlgorithm;
 }
 
 export interface TenantChanges {
   displayName?: string;
   verifiedDomains?: string[];
+  idTokenSigningAlgorithm?: SigningAlgorithm;
   emailOtpPolicy?: EmailOtpPolicyState;
   invitationRedemption?: InvitationRedemptionConfiguration;
 }
@@ -50,9 +52,12 @@ export class TenantService {
       // share), and it stays unique across a restored backup, where a counter would run again
       // through numbers other processes have cached.
       generation: randomUUID(),
+      ...(input.idTokenSigningAlgorithm ? { idTokenSigningAlgorithm: input.idTokenSigningAlgorithm } : {}),
     };
     const conflict = await this.#tenants.create(tenant);
     if (conflict) throw conflictError(conflict, tenant.id);
+    // This process may remember that the id and domains named nobody a moment ago.
+    this.#onChanged(tenant);
     // The record exists first so two tenants can never write keys under one id; if this step
     // fails, signingKeys() generates them on the tenant's first use.
     await this.signingKeys(tenant.id);
@@ -82,10 +87,14 @@ export class TenantService {
         ...(changes.verifiedDomains !== undefined ? { verifiedDomains: unique(changes.verifiedDomains) } : {}),
         ...(changes.emailOtpPolicy !== undefined ? { emailOtpPolicy: changes.emailOtpPolicy } : {}),
         ...(changes.invitationRedemption !== undefined ? { invitationRedemption: changes.invitationRedemption } : {}),
+        ...(changes.idTokenSigningAlgorithm !== undefined ? { idTokenSigningAlgorithm: changes.idTokenSigningAlgorithm } : {}),
       };
-      // Only what a built Provider shows (the name on its pages) makes processes rebuild it; policy
-      // and domain edits are read from the tenant record on each sign-in.
-      if (next.displayName !== previous.displayName) next.revision = previous.revision + 1;
+      // Only what a built Provider holds (the name on its pages, the default ID token algorithm in
+      // its configuration) makes processes rebuild it; policy and domain edits are read from the
+      // tenant record on each sign-in.
+      if (next.displayName !== previous.displayName || idTokenSigningAlgorithmOf(next) !== idTokenSigningAlgorithmOf(previous)) {
+        next.revision = previous.revision + 1;
+      }
       return next;
     });
   }
@@ -141,7 +150,9 @@ export class TenantService {
       if (result.kind === 'changed') return CHANGED;
       throw conflictError(result, id);
     }, () => new ConcurrentChangeError(`Tenant '${id}'`));
+    // Both: the domains it gave up and the ones it gained (which this process may remember as nobody's).
     this.#onChanged(written.previous);
+    this.#onChanged(written.written);
     return written.written;
   }
 }

@@ -47,3 +47,10 @@ test('tenants, sign-in with a code, refresh, and revoking a guest all work on a 
   expect((await idp.admin('POST', '/admin/tenants/contoso/signingKeys/rotate')).status).toBe(200);
   expect((await idp.admin('DELETE', '/admin/tenants/contoso')).status).toBe(204);
 });
+
+test('a whole key namespace is purged on a cluster, though its keys span hash slots', async () => {
+  await idp.admin('POST', '/admin/tenants', { id: 'northwind', displayName: 'Northwind' });
+  const prefix = `${idp.keys.namespace}:`;
+  expect(await idp.store.deleteByPrefix(prefix)).toBeGreaterThan(0);
+  expect(await idp.store.deleteByPrefix(prefix)).toBe(0);
+});

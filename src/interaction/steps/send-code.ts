@@ -1,6 +1,6 @@
 import { requestTenantLook } from '../../branding/request-tenant-look.ts';
 import { guestLocale } from '../../i18n/guest-locale.ts';
-import { checkCsrf, discover, loadAttempt, saveAttempt, seeStep, type SignInContext, type SignInDeps } from '../sign-in-context.ts';
+import { checkCsrf, discover, lastMailUndelivered, loadAttempt, saveAttempt, seeStep, type SignInContext, type SignInDeps } from '../sign-in-context.ts';
 import { sendNotice } from '../sign-in-notice.ts';
 import { renderStep } from './show-step.ts';
 
@@ -25,9 +25,8 @@ export async function sendCode(deps: SignInDeps, ctx: SignInContext): Promise<vo
     appName: attempt.isRedemption ? undefined : attempt.clientName,
     branding: requestTenantLook(ctx.req)?.branding ?? {},
   };
-  const outcome = await deps.emailOtp.send(tenant, attempt.uid, { ...state, email: state.email }, user, ctx.ip, mailContext);
+  const outcome = await deps.emailOtp.send(tenant, attempt.uid, { ...state, method, email: state.email }, user, ctx.ip, mailContext, lastMailUndelivered(attempt));
   if (outcome.kind !== 'sent') return renderStep(deps, ctx, attempt, sendNotice(outcome));
-  attempt.state = { ...state, method, passcodeSentAt: Math.floor(Date.now() / 1000), passcodeMailId: outcome.mailId, passcodeUsed: false, passcodeDead: false };
-  await saveAttempt(deps, attempt);
+  attempt.state = outcome.state;
   seeStep(ctx, attempt);
 }

@@ -2,7 +2,7 @@ import { durationInWords } from '../../i18n/durations.ts';
 import { guestLocale } from '../../i18n/guest-locale.ts';
 import { t } from '../../i18n/translate.ts';
 import { PASSCODE_DIGITS } from '../../limits.ts';
-import { type Attempt, loadAttempt, pageUrl, redirect, saveAttempt, type SignInContext, type SignInDeps } from '../sign-in-context.ts';
+import { type Attempt, lastMailUndelivered, loadAttempt, pageUrl, redirect, saveAttempt, type SignInContext, type SignInDeps } from '../sign-in-context.ts';
 import { noticeMessage, type SignInNotice, UNDELIVERED_CODE } from '../sign-in-notice.ts';
 
 /**
@@ -55,7 +55,7 @@ export async function renderStep(deps: SignInDeps, ctx: SignInContext, attempt: 
     return;
   }
   // The mail queue gave up on this code's mail: say so, and offer a new code instead of a form for one that never came.
-  const undelivered = state.passcodeMailId !== undefined && await deps.signIns.undeliveredCode(tenant.id, attempt.uid) === state.passcodeMailId;
+  const undelivered = lastMailUndelivered(attempt);
   deps.pages.send(ctx, 'enter-code', {
     ...common,
     ...(undelivered && !notice ? { message: noticeMessage(locale, UNDELIVERED_CODE) } : {}),

@@ -28,7 +28,6 @@ export async function verifyCode(deps: SignInDeps, ctx: SignInContext): Promise<
   }
 
   attempt.state = { ...state, passcodeUsed: true };
-  await saveAttempt(deps, attempt);
   const found = await deps.users.find(tenant.id, outcome.userId);
   if (!found) throw SignInProblem.expired();
   const user = await deps.redemptions.recordSignIn(tenant.id, found, 'EmailOTP');
