@@ -12,6 +12,12 @@ export type ExternalUserState = 'PendingAcceptance' | 'Accepted';
 /** How the user proved who they are at redemption; the portal's "Source" column. */
 export const SIGN_IN_SOURCES = ['EmailOTP', 'Google', 'HomeTenant', 'ConsumerAccount', 'DirectFederation'] as const;
 export type SignInSource = (typeof SIGN_IN_SOURCES)[number];
+/**
+ * Directory roles a member can hold (Entra's): `admin` runs the tenant; `guestInviter` may invite
+ * and list guests, nothing else. Guests hold none.
+ */
+export const MEMBER_ROLES = ['admin', 'guestInviter'] as const;
+export type MemberRole = (typeof MEMBER_ROLES)[number];
 
 export interface User {
   /** Stable per tenant; the `sub` of its tokens. */
@@ -32,6 +38,10 @@ export interface User {
    * must present the same (issuer, subject); an upstream email claim alone never links to a user.
    */
   upstreamIdentity?: UpstreamIdentity | null;
+  /** Members only; missing means none. */
+  roles?: MemberRole[];
+  /** Entra's "Block sign-in": false refuses every sign-in and ends the user's sessions. Missing means true. */
+  accountEnabled?: boolean;
   /** Grows with every write; writes are compare-and-set on it (store/record-version.ts). Missing on old records. */
   version?: number;
 }
