@@ -5,6 +5,8 @@ import Koa from 'koa';
 import compose from 'koa-compose';
 import type { Logger } from 'pino';
 
+import { AuditLog } from './activity/audit-log.ts';
+import { SignInLog } from './activity/sign-in-log.ts';
 import { requireAdmin } from './admin/admin-auth.ts';
 import { adminErrors } from './admin/admin-errors.ts';
 import { adminRoutes } from './admin/admin-routes.ts';
@@ -83,6 +85,9 @@ export interface GuestIdp {
   /** Mail waiting to go out; `depth()` for the metrics. */
   mailQueue: MailQueue;
   metrics: Metrics;
+  /** Each tenant's sign-in and audit logs; the console records its changes with `auditLog.record`. */
+  signInLog: SignInLog;
+  auditLog: AuditLog;
   /** Releases what the app owns (mail transport, workers); the store is the caller's to close. */
   close(): Promise<void>;
 }
@@ -111,6 +116,10 @@ export function createApp({ config, store, log, keyNamespace }: AppOptions): Gue
   const identityProviders = new IdentityProviderRepository(store, keys, secrets);
   const branding = new BrandingRepository(store, keys);
   // What pages and mails show of a tenant's branding.
+  const activityLogs = { store, keys, retentionDays: config.activityLogRetentionDays, metrics, log };
+  const signInLog = new SignInLog(activityLogs);
+  const auditLog = new AuditLog(activityLogs);
+  store.onUnavailable(() => metrics.storeErrors.inc());
   const brandingFor = async (tenant: Tenant) => brandingView(await branding.find(tenant), tenant.id, config.baseUrl);
 
   // Tenants and their Providers
@@ -141,11 +150,13 @@ export function createApp({ config, store, log, keyNamespace }: AppOptions): Gue
     concurrency: MAIL_WORKER_CONCURRENCY,
     undeliverable: ({ tenantId, uid }, mailId) => signIns.recordUndeliveredCode(tenantId, uid, mailId, TOKEN_TTL.Interaction),
   });
+  mailQueue.on('retrying', () => metrics.mailFailures.inc({ outcome: 'retry' }));
+  mailQueue.on('undeliverable', () => metrics.mailFailures.inc({ outcome: 'undeliverable' }));
   const guests = new Guests(users, invitationRepository, store, keys);
   const invitations = new Invitations({ users, guests, invitations: invitationRepository, mail: mailQueue, templates, brandingFor, baseUrl: config.baseUrl, store, keys });
   const redemptions = new Redemptions(users, invitationRepository);
   const emailOtp = new EmailOtp({
-    store, keys, signIns, mail: mailQueue, templates, log,
+    store, keys, signIns, mail: mailQueue, templates, log, metrics,
     mac: new PasscodeMac(config.keyEncryptionKey),
     otpTtlSeconds: config.otpTtlSeconds,
     sendsPerIp: config.passcodeSendsPerIp,
@@ -162,19 +173,23 @@ export function createApp({ config, store, log, keyNamespace }: AppOptions): Gue
     baseUrl: config.baseUrl,
     otpTtlSeconds: config.otpTtlSeconds,
     emailOtpDefault: config.emailOtpDefault,
+    signInLog,
   });
-  const federationCallback = federationCallbackRoute(pages, signIns);
-  const redeemPages = redemptionRoutes({ pages, signIns, invitations: invitationRepository, baseUrl: config.baseUrl });
+  const federationCallback = federationCallbackRoute(pages, signIns, { signInLog, users });
+  const redeemPages = redemptionRoutes({ pages, signIns, invitations: invitationRepository, baseUrl: config.baseUrl, signInLog, users });
 
   // HTTP
   const ops = new Router();
   ops.get('/healthz', liveness());
   ops.get('/readyz', readiness(store));
-  ops.get('/metrics', adminErrors(log), requireAdmin(config.adminToken), metricsEndpoint(metrics));
+  ops.get('/metrics', adminErrors(log), requireAdmin(config.adminToken), metricsEndpoint(metrics, async () => {
+    metrics.mailQueueDepth.set(await mailQueue.depth());
+    metrics.providersCached.set(providers.size);
+  }));
   ops.get('/sign-in-to-organization', signInToOrganization(directory, pages, config.baseUrl));
 
   const tenantAdmins = new TenantAdminTokens(config.baseUrl, directory, providers, clients);
-  const admin = adminRoutes({ config, log, tenants, clients, providers, invitations, guests, tenantAdmins, identityProviders, connector, branding });
+  const admin = adminRoutes({ config, log, tenants, clients, providers, invitations, guests, tenantAdmins, identityProviders, connector, branding, signInLog, auditLog });
 
   const app = new Koa({ proxy: config.trustProxy });
   app.keys = config.cookieKeys;
@@ -201,7 +216,7 @@ export function createApp({ config, store, log, keyNamespace }: AppOptions): Gue
   app.use(tenantRequired(pages, config.baseUrl));
 
   return {
-    app, config, store, keys, tenants, clients, users, guests, invitations, providers, mailer, mailQueue, metrics,
+    app, config, store, keys, tenants, clients, users, guests, invitations, providers, mailer, mailQueue, metrics, signInLog, auditLog,
     // The mail worker finishes what it holds (then the mailer closes), and outbound connections go.
     close: async () => {
       await mailQueue.close(MAIL_WORKER_CLOSE_GRACE_MS);

@@ -6,7 +6,7 @@ import type { ConsumerAccountsConfig } from './federation/consumer-accounts.ts';
 import { isAcceptableIssuer } from './federation/identity-provider.ts';
 import type { DeploymentEmailOtpDefault } from './guests/email-otp-policy.ts';
 import {
-  ADMIN_TOKEN_MIN_LENGTH, DEFAULT_OTP_TTL_SECONDS, DEFAULT_PASSCODE_SENDS_PER_IP, DEFAULT_SESSION_TTL_SECONDS, MAIL_RETRY,
+  ADMIN_TOKEN_MIN_LENGTH, DEFAULT_ACTIVITY_LOG_RETENTION_DAYS, DEFAULT_OTP_TTL_SECONDS, MAX_ACTIVITY_LOG_RETENTION_DAYS, DEFAULT_PASSCODE_SENDS_PER_IP, DEFAULT_SESSION_TTL_SECONDS, MAIL_RETRY,
   MAX_WORKER_PROCESSES, PROVIDER_CACHE_SIZE, TOKEN_TTL,
 } from './limits.ts';
 import { DEFAULT_KEY_NAMESPACE } from './store/keys.ts';
@@ -49,6 +49,8 @@ export interface Config {
   passcodeSendsPerIp: number;
   /** The mail queue's first wait before a retry (MAIL_RETRY_BASE_MS); later ones double. */
   mailRetryBaseMs: number;
+  /** Days the sign-in and audit logs keep an entry (SIGN_IN_LOG_RETENTION_DAYS). */
+  activityLogRetentionDays: number;
   /** What a tenant's email OTP policy `default` means. */
   emailOtpDefault: DeploymentEmailOtpDefault;
   /** The deployment's consumer-account provider (home-realm discovery step 5), if any. */
@@ -117,6 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     providerCacheSize: integer(env.PROVIDER_CACHE_SIZE, PROVIDER_CACHE_SIZE, 'PROVIDER_CACHE_SIZE', problems, { min: 1 }),
     passcodeSendsPerIp: integer(env.OTP_SEND_LIMIT_PER_IP, DEFAULT_PASSCODE_SENDS_PER_IP, 'OTP_SEND_LIMIT_PER_IP', problems, { min: 1 }),
     mailRetryBaseMs: integer(env.MAIL_RETRY_BASE_MS, MAIL_RETRY.backoffMs, 'MAIL_RETRY_BASE_MS', problems, { min: 1, max: 3_600_000 }),
+    activityLogRetentionDays: integer(env.SIGN_IN_LOG_RETENTION_DAYS, DEFAULT_ACTIVITY_LOG_RETENTION_DAYS, 'SIGN_IN_LOG_RETENTION_DAYS', problems, { min: 1, max: MAX_ACTIVITY_LOG_RETENTION_DAYS }),
     emailOtpDefault: emailOtpDefault(env, problems),
     consumerAccounts: consumerAccounts(env, problems),
     allowPrivateUpstreams: flag(env.ALLOW_PRIVATE_UPSTREAMS, !production, 'ALLOW_PRIVATE_UPSTREAMS', problems),

@@ -174,3 +174,18 @@ export const BRANDING_CACHE_SECONDS = 60 * 60;
 /** The longest signInPageText and usernameHintText (Graph's limits). */
 export const SIGN_IN_PAGE_TEXT_MAX_LENGTH = 1024;
 export const USERNAME_HINT_TEXT_MAX_LENGTH = 64;
+
+/**
+ * The sign-in and audit logs (src/activity/): entries are kept this many days (Entra keeps 30 with
+ * a premium licence), SIGN_IN_LOG_RETENTION_DAYS changes it for both, up to a year.
+ */
+export const DEFAULT_ACTIVITY_LOG_RETENTION_DAYS = 30;
+export const MAX_ACTIVITY_LOG_RETENTION_DAYS = 366;
+/**
+ * Log entries read to answer one page of a filtered log: a filter that matches few entries gets a
+ * short page with @odata.nextLink instead of reading the whole month in one request.
+ */
+export const ACTIVITY_LOG_SCAN_LIMIT = 5_000;
+/** Graph's default and largest page sizes for the sign-in and audit logs. */
+export const ACTIVITY_LOG_PAGE_SIZE = 100;
+export const ACTIVITY_LOG_MAX_PAGE_SIZE = 1_000;

@@ -2,6 +2,8 @@ import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import type { Logger } from 'pino';
 
+import type { AuditLog } from '../activity/audit-log.ts';
+import type { SignInLog } from '../activity/sign-in-log.ts';
 import type { Config } from '../config.ts';
 import { NotFoundError } from '../errors.ts';
 import type { UpstreamConnector } from '../federation/upstream-connector.ts';
@@ -15,6 +17,8 @@ import type { ProviderCache } from '../tenants/provider-cache.ts';
 import type { TenantService } from '../tenants/tenant-service.ts';
 import { type AdminState, requireAdmin, requireTenantAccess } from './admin-auth.ts';
 import { adminErrors } from './admin-errors.ts';
+import { mountActivityLogsApi } from './activity-logs-api.ts';
+import { auditAdminChanges } from './audited-changes.ts';
 import { leaveSquareLogoBodyUnparsed, mountBrandingApi } from './branding-api.ts';
 import { mountClientsApi } from './clients-api.ts';
 import { mountIdentityProvidersApi } from './identity-providers-api.ts';
@@ -37,14 +41,19 @@ export interface AdminApiDependencies {
   identityProviders: IdentityProviderRepository;
   connector: UpstreamConnector;
   branding: BrandingRepository;
+  signInLog: SignInLog;
+  auditLog: AuditLog;
 }
 
 /** The admin API under /admin: JSON in and out, bearer-token guarded, Graph-shaped errors. */
 export function adminRoutes(dependencies: AdminApiDependencies): Router<AdminState> {
-  const { config, log, tenants, clients, providers, invitations, guests, tenantAdmins, identityProviders, connector, branding } = dependencies;
+  const { config, log, tenants, clients, providers, invitations, guests, tenantAdmins, identityProviders, connector, branding, signInLog, auditLog } = dependencies;
+  const skipTokens = new SkipTokens(config.keyEncryptionKey);
   const router = new Router<AdminState>({ prefix: '/admin' });
   router.use(adminErrors(log));
   router.use(requireAdmin(config.adminToken, tenantAdmins));
+  // Every change, by whom, in its tenant's audit log.
+  router.use(auditAdminChanges(auditLog, tenants));
   router.use(leaveSquareLogoBodyUnparsed);
   router.use(bodyParser({ enableTypes: ['json'], jsonLimit: ADMIN_BODY_LIMIT, jsonStrict: true }));
   // Every route under /admin/tenants/{t}: a tenant administrator reaches its own tenant only.
@@ -56,10 +65,11 @@ export function adminRoutes(dependencies: AdminApiDependencies): Router<AdminSta
   mountTenantsApi(router, tenants, config);
   mountClientsApi(router, tenants, clients, providers);
   mountInvitationsApi(router, tenants, invitations);
-  mountUsersApi(router, tenants, guests, config.baseUrl, new SkipTokens(config.keyEncryptionKey));
+  mountUsersApi(router, tenants, guests, config.baseUrl, skipTokens);
   mountPoliciesApi(router, tenants, config.emailOtpDefault);
   mountIdentityProvidersApi(router, tenants, identityProviders, connector, log);
   mountBrandingApi(router, tenants, branding, config.baseUrl);
+  mountActivityLogsApi(router, tenants, { signIns: signInLog, audits: auditLog }, config.baseUrl, skipTokens);
 
   router.all('/{*rest}', () => {
     throw new NotFoundError('No such admin API resource.');

@@ -10,6 +10,7 @@ import {
   PASSCODE_SENDS_PER_ADDRESS, PASSCODE_SENDS_PER_ADDRESS_DEPLOYMENT, PASSCODE_SENDS_PER_IP_DEPLOYMENT_FACTOR, TOKEN_TTL,
 } from '../limits.ts';
 import type { MailQueue } from '../mail/mail-queue.ts';
+import type { Metrics } from '../ops/metrics.ts';
 import { type MailTemplates } from '../mail/mail-templates.ts';
 import type { KeyValueStore } from '../store/key-value-store.ts';
 import type { Keys } from '../store/keys.ts';
@@ -53,6 +54,7 @@ export interface EmailOtpDependencies {
   /** Codes mailed per client IP in PASSCODE_SEND_WINDOW_SECONDS. */
   sendsPerIp: number;
   log: Logger;
+  metrics: Metrics;
 }
 
 /**
@@ -100,6 +102,7 @@ export class EmailOtp {
 
     const verdicts = await Promise.all(this.#sendLimits.map(({ limiter, key }) => limiter.hit(key(tenant.id, state.email, clientIp))));
     if (verdicts.some((verdict) => !verdict.allowed)) {
+      this.#deps.metrics.rateLimitRefusals.inc({ limit: 'passcode_sends' });
       return { kind: 'rateLimited', retryAfterSeconds: Math.max(...verdicts.filter((verdict) => !verdict.allowed).map((verdict) => verdict.retryAfterSeconds)) };
     }
 
@@ -114,6 +117,7 @@ export class EmailOtp {
     const sent: SignInState = { ...state, passcodeSentAt: Math.floor(now / 1000), passcodeMailId: mailId, passcodeUsed: false, passcodeDead: false };
     await signIns.savePasscode(tenant.id, uid, { mac: mac.mac(binding, code), email: state.email, userId: user?.id ?? '' }, otpTtlSeconds, sent, TOKEN_TTL.Interaction);
     await mail.enqueue(message, { mailId, deliver: user !== undefined, signIn: { tenantId: tenant.id, uid } });
+    this.#deps.metrics.passcodesSent.inc();
     return { kind: 'sent', mailId, state: sent };
   }
 
@@ -130,7 +134,10 @@ export class EmailOtp {
 
     const address = addressKey(tenant.id, state.email);
     const failure = await this.#failures.hit(address);
-    if (!failure.allowed) return { kind: 'lockedOut', retryAfterSeconds: failure.retryAfterSeconds };
+    if (!failure.allowed) {
+      this.#deps.metrics.rateLimitRefusals.inc({ limit: 'passcode_failures' });
+      return { kind: 'lockedOut', retryAfterSeconds: failure.retryAfterSeconds };
+    }
     // Nothing compared: the point taken is given back.
     const refund = async <T>(outcome: T): Promise<T> => {
       await this.#failures.refund(address);
@@ -152,7 +159,10 @@ export class EmailOtp {
     if (!matches) {
       if (stored.attempts >= PASSCODE_MAX_ATTEMPTS) await signIns.discardPasscode(tenant.id, uid);
       // The last allowed failure locks the address at once: the guest learns it now, not on the next try.
-      if (failure.remaining === 0) return { kind: 'lockedOut', retryAfterSeconds: failure.retryAfterSeconds };
+      if (failure.remaining === 0) {
+        this.#deps.metrics.rateLimitRefusals.inc({ limit: 'passcode_failures' });
+        return { kind: 'lockedOut', retryAfterSeconds: failure.retryAfterSeconds };
+      }
       if (stored.attempts >= PASSCODE_MAX_ATTEMPTS) return { kind: 'dead' };
       return { kind: 'wrong', attemptsLeft: PASSCODE_MAX_ATTEMPTS - stored.attempts };
     }

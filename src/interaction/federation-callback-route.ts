@@ -4,6 +4,7 @@ import type { SignInRepository } from '../store/sign-in-repository.ts';
 import type { TenantState } from '../tenants/tenant-routes.ts';
 import type { Pages } from '../web/pages.ts';
 import { renderSignInProblems, SignInProblem } from './sign-in-problem.ts';
+import { problemRecorder, type SignInRecording } from './sign-in-recording.ts';
 
 /**
  * `/{tenant}/v2.0/federation/callback`: the one redirect URI this tenant registers at upstream
@@ -11,9 +12,9 @@ import { renderSignInProblems, SignInProblem } from './sign-in-problem.ts';
  * which sign-in the answer belongs to and hands it, unchanged, to
  * `/{tenant}/v2.0/interaction/{uid}/federated`, where the cookie is sent and the code is redeemed.
  */
-export function federationCallbackRoute(pages: Pages, signIns: SignInRepository): Router<TenantState> {
+export function federationCallbackRoute(pages: Pages, signIns: SignInRepository, recording: SignInRecording): Router<TenantState> {
   const router = new Router<TenantState>({ prefix: '/:tenant/v2.0/federation' });
-  router.use(renderSignInProblems(pages));
+  router.use(renderSignInProblems(pages, problemRecorder(recording)));
   router.get('/callback', async (ctx) => {
     const { tenant } = ctx.state;
     const state = typeof ctx.query.state === 'string' ? ctx.query.state : '';

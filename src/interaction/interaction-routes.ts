@@ -3,7 +3,8 @@ import Router from '@koa/router';
 
 import { FORM_BODY_LIMIT } from '../limits.ts';
 import type { TenantState } from '../tenants/tenant-routes.ts';
-import type { SignInContext, SignInDeps } from './sign-in-context.ts';
+import { attemptOf, type SignInContext, type SignInDeps } from './sign-in-context.ts';
+import { problemRecorder } from './sign-in-recording.ts';
 import { renderSignInProblems } from './sign-in-problem.ts';
 import { cancel } from './steps/cancel.ts';
 import { changeAddress } from './steps/change-address.ts';
@@ -24,7 +25,7 @@ export type { SignInDeps as InteractionDependencies } from './sign-in-context.ts
  */
 export function interactionRoutes(deps: SignInDeps): Router<TenantState> {
   const router = new Router<TenantState>({ prefix: '/:tenant/v2.0/interaction/:uid' });
-  router.use(renderSignInProblems(deps.pages));
+  router.use(renderSignInProblems(deps.pages, problemRecorder(deps, attemptOf)));
   router.use(bodyParser({ enableTypes: ['form'], formLimit: FORM_BODY_LIMIT }));
   const step = (handler: (deps: SignInDeps, ctx: SignInContext) => Promise<void>) => (ctx: SignInContext) => handler(deps, ctx);
 

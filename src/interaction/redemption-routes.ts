@@ -10,8 +10,9 @@ import { issuerOf } from '../tenants/tenant.ts';
 import type { TenantState } from '../tenants/tenant-routes.ts';
 import type { Pages } from '../web/pages.ts';
 import { renderSignInProblems, SignInProblem } from './sign-in-problem.ts';
+import { problemRecorder, type SignInRecording } from './sign-in-recording.ts';
 
-export interface RedemptionDependencies {
+export interface RedemptionDependencies extends SignInRecording {
   pages: Pages;
   signIns: SignInRepository;
   invitations: InvitationRepository;
@@ -24,9 +25,9 @@ export interface RedemptionDependencies {
  * `/{tenant}/v2.0/redeem/complete` sends the guest on to the invitation's redirect URL. The
  * redemption itself (PendingAcceptance → Accepted) is recorded when the sign-in succeeds.
  */
-export function redemptionRoutes({ pages, signIns, invitations, baseUrl }: RedemptionDependencies): Router<TenantState> {
+export function redemptionRoutes({ pages, signIns, invitations, baseUrl, ...recording }: RedemptionDependencies): Router<TenantState> {
   const router = new Router<TenantState>({ prefix: '/:tenant/v2.0/redeem' });
-  router.use(renderSignInProblems(pages));
+  router.use(renderSignInProblems(pages, problemRecorder(recording)));
 
   router.get('/', async (ctx) => {
     const { tenant } = ctx.state;

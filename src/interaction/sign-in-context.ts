@@ -18,6 +18,7 @@ import { domainOf, type Tenant } from '../tenants/tenant.ts';
 import type { TenantState } from '../tenants/tenant-routes.ts';
 import { sameSecret } from '../web/constant-time.ts';
 import type { Pages } from '../web/pages.ts';
+import type { SignInLog } from '../activity/sign-in-log.ts';
 import type { EmailOtp } from './email-otp.ts';
 import { type DiscoveryStep, discoverSignInMethod } from './home-realm-discovery.ts';
 import { SignInProblem } from './sign-in-problem.ts';
@@ -41,6 +42,8 @@ export interface SignInDeps {
   connector: UpstreamConnector;
   baseUrl: string;
   otpTtlSeconds: number;
+  /** Where every attempt's end is recorded (sign-in-recording.ts). */
+  signInLog: SignInLog;
 }
 
 /** One sign-in attempt as our pages see it. */
@@ -95,7 +98,7 @@ export async function loadAttempt(deps: SignInDeps, ctx: SignInContext): Promise
   const locale = settleGuestLocale(ctx, stored?.locale, details.params.ui_locales);
   const state = stored ?? await startState(deps, tenant, details.params, isRedemption);
   state.locale = locale;
-  return {
+  const attempt: Attempt = {
     uid: details.uid,
     provider,
     tenant,
@@ -106,6 +109,14 @@ export async function loadAttempt(deps: SignInDeps, ctx: SignInContext): Promise
     undeliveredMailId: ours.undeliveredMailId,
     interaction: details,
   };
+  // For the sign-in log, when a step fails with a problem page (interaction-routes.ts).
+  (ctx.state as { signInAttempt?: Attempt }).signInAttempt = attempt;
+  return attempt;
+}
+
+/** The attempt this request loaded, if it got that far. */
+export function attemptOf(ctx: { state: unknown }): Attempt | undefined {
+  return (ctx.state as { signInAttempt?: Attempt }).signInAttempt;
 }
 
 /** The first look at an attempt: a CSRF token, and the address when the request already names it. */

@@ -1,10 +1,11 @@
-import type { Middleware } from 'koa';
+import type { Context, Middleware } from 'koa';
 
 import { ConcurrentChangeError, GuestIdpError } from '../errors.ts';
 import type { UpstreamReference } from '../federation/upstream.ts';
 import { UpstreamError } from '../federation/upstream-failure.ts';
 import type { FederatedRefusal } from '../guests/redemption.ts';
 import type { MessageValues } from '../i18n/translate.ts';
+import type { Tenant } from '../tenants/tenant.ts';
 import type { TenantState } from '../tenants/tenant-routes.ts';
 import type { Pages } from '../web/pages.ts';
 import { type ProblemCode, sendProblemPage } from '../web/problem-page.ts';
@@ -90,7 +91,10 @@ export function upstreamProblem(error: unknown, upstream: UpstreamReference, ret
   }
 }
 
-export function renderSignInProblems(pages: Pages): Middleware<TenantState> {
+/** Told of every problem before its page is sent (the sign-in log records it); must not throw. */
+export type ProblemListener = (ctx: Context, tenant: Tenant, problem: SignInProblem) => Promise<void>;
+
+export function renderSignInProblems(pages: Pages, onProblem?: ProblemListener): Middleware<TenantState> {
   return async (ctx, next) => {
     try {
       await next();
@@ -98,6 +102,7 @@ export function renderSignInProblems(pages: Pages): Middleware<TenantState> {
       // A compare-and-set on the guest's record that kept losing (src/guests/redemption.ts).
       const error = caught instanceof ConcurrentChangeError ? SignInProblem.changedMeanwhile() : caught;
       if (!(error instanceof SignInProblem)) throw error;
+      await onProblem?.(ctx as unknown as Context, ctx.state.tenant, error);
       sendProblemPage(pages, ctx as never, error.code, error.status, {
         values: error.values, tenantName: ctx.state.tenant.displayName, ...(error.retryUrl ? { retryUrl: error.retryUrl } : {}),
       });

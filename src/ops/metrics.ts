@@ -37,6 +37,46 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly signIns = new Counter({
+    name: 'guest_idp_sign_ins_total',
+    help: 'Interactive sign-in attempts that ended, by method (sign-in source, or none), result and the sign-in log errorCode (0: success)',
+    labelNames: ['method', 'result', 'error_code'] as const,
+    registers: [this.registry],
+  });
+  readonly passcodesSent = new Counter({
+    name: 'guest_idp_passcodes_sent_total',
+    help: 'Email one-time passcodes queued for mailing',
+    registers: [this.registry],
+  });
+  readonly mailFailures = new Counter({
+    name: 'guest_idp_mail_failures_total',
+    help: 'Mail attempts that failed: retry (will be tried again) or undeliverable (given up)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly rateLimitRefusals = new Counter({
+    name: 'guest_idp_rate_limit_refusals_total',
+    help: 'Requests refused by a rate limit, by what was limited',
+    labelNames: ['limit'] as const,
+    registers: [this.registry],
+  });
+  readonly storeErrors = new Counter({
+    name: 'guest_idp_store_errors_total',
+    help: 'Requests that failed because Redis could not serve them (answered 503)',
+    registers: [this.registry],
+  });
+  readonly activityLogWriteFailures = new Counter({
+    name: 'guest_idp_activity_log_write_failures_total',
+    help: 'Sign-in or audit log entries that could not be written (the sign-in or change itself went on)',
+    labelNames: ['log'] as const,
+    registers: [this.registry],
+  });
+  readonly mailQueueDepth = new Gauge({
+    name: 'guest_idp_mail_queue_depth',
+    help: 'Mails not sent yet: waiting, waiting to retry, or being sent',
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'guest_idp_' });
   }
@@ -51,8 +91,13 @@ export function areaOf(path: string): string {
   return 'other';
 }
 
-export function metricsEndpoint(metrics: Metrics): Middleware {
+/**
+ * `/metrics`. `sample` refreshes the gauges that are read, not counted (the mail queue's depth),
+ * just before they are shown; a failure there leaves the last value.
+ */
+export function metricsEndpoint(metrics: Metrics, sample: () => Promise<void> = async () => {}): Middleware {
   return async (ctx) => {
+    await sample().catch(() => {});
     ctx.type = metrics.registry.contentType;
     ctx.body = await metrics.registry.metrics();
   };

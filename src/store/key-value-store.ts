@@ -48,6 +48,30 @@ export interface SortedSetPosition {
   score: number;
 }
 
+/** One entry of a stream: its id (`<epoch ms>-<sequence>`, ordered by time) and its fields. */
+export interface StreamEntry {
+  id: string;
+  fields: Record<string, string>;
+}
+
+export interface StreamAppendOptions {
+  /** Entries older than this many milliseconds before the new one are dropped, and the key expires after it. */
+  retentionMs: number;
+  /**
+   * The new entry's time in epoch ms; the store's clock without it. Tests give old times to check
+   * trimming; like Redis, a time before the stream's newest entry is refused.
+   */
+  timestampMs?: number;
+}
+
+export interface StreamReadOptions {
+  /** Only entries strictly older than this id (a cursor from an earlier page). */
+  before?: string;
+  /** Only entries at or after this epoch ms. */
+  notBeforeMs?: number;
+  count: number;
+}
+
 export interface KeyValueStore {
   readonly kind: 'redis' | 'memory';
 
@@ -61,6 +85,14 @@ export interface KeyValueStore {
    * before it are removed between pages.
    */
   sortedSetRangeAfter(key: string, after: SortedSetPosition | undefined, count: number): Promise<SortedSetPosition[]>;
+  /**
+   * Appends an entry to a stream and drops the entries older than the retention, atomically (Redis
+   * XADD with exact MINID trimming); the key lives on for the retention after its last append.
+   * Returns the entry's id. One key: fine on Redis Cluster.
+   */
+  streamAppend(key: string, fields: Record<string, string>, options: StreamAppendOptions): Promise<string>;
+  /** Up to `count` entries, newest first (Redis XREVRANGE). */
+  streamReadNewestFirst(key: string, options: StreamReadOptions): Promise<StreamEntry[]>;
   /** Seconds until the key expires; null when it does not exist or never expires. */
   timeToLive(key: string): Promise<number | null>;
 
@@ -89,6 +121,8 @@ export interface KeyValueStore {
   /** Deletes every key that starts with prefix; for purging a deleted tenant. Returns how many. */
   deleteByPrefix(prefix: string): Promise<number>;
 
+  /** Calls `listener` each time a command fails because the store cannot serve it (for the metrics). */
+  onUnavailable(listener: () => void): void;
   /** Resolves when the store answers; rejects with StoreUnavailableError otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;

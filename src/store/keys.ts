@@ -66,6 +66,10 @@ export class Keys {
   /** An upstream sign-in in progress, keyed by the state sent upstream. */
   federation(tenantId: string, state: string): string { return `${this.tenantPrefix(tenantId)}federation:${state}`; }
 
+  // the logs a help desk reads (streams trimmed by age; src/activity/)
+  signInLog(tenantId: string): string { return `${this.tenantPrefix(tenantId)}sign-in-log`; }
+  auditLog(tenantId: string): string { return `${this.tenantPrefix(tenantId)}audit-log`; }
+
   // oidc-provider models of one tenant
   oidcModel(tenantId: string, model: string, id: string): string { return `${this.tenantPrefix(tenantId)}${model}:${id}`; }
   grantTokens(tenantId: string, grantId: string): string { return `${this.tenantPrefix(tenantId)}grant-tokens:${grantId}`; }

@@ -1,7 +1,10 @@
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 
 import type { JobHandlers, JobQueue, RetryPolicy } from './job-queue.ts';
-import type { KeyValueStore, RecordVersion, SortedSetPosition, Write, WriteConditions } from './key-value-store.ts';
+import type {
+  KeyValueStore, RecordVersion, SortedSetPosition, StreamAppendOptions, StreamEntry, StreamReadOptions, Write, WriteConditions,
+} from './key-value-store.ts';
+import { compareStreamIds, parseStreamId } from './stream-ids.ts';
 import { MemoryJobQueue } from './memory-job-queue.ts';
 import { storedVersion } from './record-version.ts';
 import { RateLimiter, type RateLimitRule } from './rate-limiter.ts';
@@ -16,7 +19,9 @@ type Value =
   | { kind: 'string'; data: string }
   | { kind: 'hash'; data: Map<string, string> }
   | { kind: 'set'; data: Set<string> }
-  | { kind: 'sortedSet'; data: Map<string, number> };
+  | { kind: 'sortedSet'; data: Map<string, number> }
+  /** Oldest first, as Redis keeps them. */
+  | { kind: 'stream'; data: StreamEntry[] };
 
 interface Entry {
   value: Value;
@@ -73,6 +78,37 @@ export class MemoryStore implements KeyValueStore {
       .slice(0, Math.max(0, count));
   }
 
+  async streamAppend(key: string, fields: Record<string, string>, { retentionMs, timestampMs }: StreamAppendOptions): Promise<string> {
+    const entry = this.#entryOf(key, 'stream', () => ({ kind: 'stream', data: [] }));
+    const entries = entry.value.data as StreamEntry[];
+    const last = entries.length > 0 ? parseStreamId((entries[entries.length - 1] as StreamEntry).id) : undefined;
+    const wanted = timestampMs ?? this.#now();
+    if (timestampMs !== undefined && last && timestampMs < last.ms) {
+      throw new Error('ERR The ID specified in XADD is equal or smaller than the target stream top item');
+    }
+    // Like Redis's `*`: never before the newest entry, a sequence number within one millisecond.
+    const ms = last ? Math.max(wanted, last.ms) : wanted;
+    const id = `${ms}-${last && last.ms === ms ? last.sequence + 1 : 0}`;
+    entries.push({ id, fields: { ...fields } });
+    const oldestKept = ms - retentionMs;
+    while (entries.length > 0 && parseStreamId((entries[0] as StreamEntry).id).ms < oldestKept) entries.shift();
+    entry.expiresAt = this.#now() + retentionMs;
+    return id;
+  }
+
+  async streamReadNewestFirst(key: string, { before, notBeforeMs, count }: StreamReadOptions): Promise<StreamEntry[]> {
+    const value = this.#read(key);
+    if (value?.kind !== 'stream') return [];
+    const found: StreamEntry[] = [];
+    for (let index = value.data.length - 1; index >= 0 && found.length < count; index -= 1) {
+      const entry = value.data[index] as StreamEntry;
+      if (before !== undefined && compareStreamIds(entry.id, before) >= 0) continue;
+      if (notBeforeMs !== undefined && parseStreamId(entry.id).ms < notBeforeMs) break;
+      found.push({ id: entry.id, fields: { ...entry.fields } });
+    }
+    return found;
+  }
+
   async timeToLive(key: string): Promise<number | null> {
     const entry = this.#live(key);
     if (!entry?.expiresAt) return null;
@@ -127,6 +163,9 @@ export class MemoryStore implements KeyValueStore {
     }
     return deleted;
   }
+
+  /** Memory never becomes unavailable. */
+  onUnavailable(_listener: () => void): void {}
 
   async ping(): Promise<void> {}
 

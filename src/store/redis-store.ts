@@ -6,7 +6,9 @@ import { StoreUnavailableError } from '../errors.ts';
 import { REPLICA_ACKNOWLEDGEMENT_TIMEOUT_MS } from '../limits.ts';
 import { BullJobQueue } from './bullmq-job-queue.ts';
 import type { JobHandlers, JobQueue, RetryPolicy } from './job-queue.ts';
-import type { KeyValueStore, SortedSetPosition, Write, WriteConditions } from './key-value-store.ts';
+import type {
+  KeyValueStore, SortedSetPosition, StreamAppendOptions, StreamEntry, StreamReadOptions, Write, WriteConditions,
+} from './key-value-store.ts';
 import { RateLimiter, type RateLimitRule } from './rate-limiter.ts';
 
 /**
@@ -121,6 +123,7 @@ export class RedisStore implements KeyValueStore {
   readonly #client: Client;
   readonly #scripts: Scripts;
   readonly #durable: DurableWrites | undefined;
+  readonly #unavailableListeners: Array<() => void> = [];
 
   private constructor(client: Client, durable?: Omit<DurableWrites, 'scripts'>) {
     this.#client = client;
@@ -203,6 +206,39 @@ export class RedisStore implements KeyValueStore {
     const flat = await this.#call(() => this.#client.zrangebyscore(key, from, '+inf', 'WITHSCORES', 'LIMIT', 0, count - found.length));
     for (let index = 0; index < flat.length; index += 2) found.push({ member: flat[index] as string, score: Number(flat[index + 1]) });
     return found;
+  }
+
+  /**
+   * XADD with exact MINID trimming and PEXPIRE in one MULTI: one key, so one slot on a Cluster. The
+   * trim is by the new entry's time (the server's own for `*`), so processes' clocks do not matter
+   * for the order of entries; retention is days, so their small skew does not matter for trimming.
+   */
+  async streamAppend(key: string, fields: Record<string, string>, { retentionMs, timestampMs }: StreamAppendOptions): Promise<string> {
+    const at = timestampMs ?? Date.now();
+    const id = timestampMs === undefined ? '*' : `${Math.floor(timestampMs)}-*`;
+    const results = await this.#call(() => this.#client.multi()
+      .xadd(key, 'MINID', '=', String(Math.floor(at - retentionMs)), id, ...Object.entries(fields).flat())
+      .pexpire(key, Math.ceil(retentionMs))
+      .exec());
+    const [appendError, appended] = results?.[0] ?? [new Error('stream append was not executed'), null];
+    if (appendError) {
+      if (!isUnavailability(appendError)) throw appendError;
+      for (const listener of this.#unavailableListeners) listener();
+      throw new StoreUnavailableError(appendError);
+    }
+    return appended as string;
+  }
+
+  async streamReadNewestFirst(key: string, { before, notBeforeMs, count }: StreamReadOptions): Promise<StreamEntry[]> {
+    if (count <= 0) return [];
+    const end = before === undefined ? '+' : `(${before}`;
+    const start = notBeforeMs === undefined ? '-' : String(Math.max(0, Math.floor(notBeforeMs)));
+    const entries = await this.#call(() => this.#client.xrevrange(key, end, start, 'COUNT', count));
+    return entries.map(([id, flat]) => {
+      const fields: Record<string, string> = {};
+      for (let index = 0; index < flat.length; index += 2) fields[flat[index] as string] = flat[index + 1] as string;
+      return { id, fields };
+    });
   }
 
   async timeToLive(key: string): Promise<number | null> {
@@ -305,6 +341,10 @@ export class RedisStore implements KeyValueStore {
     return deleted;
   }
 
+  onUnavailable(listener: () => void): void {
+    this.#unavailableListeners.push(listener);
+  }
+
   async ping(): Promise<void> {
     await this.#call(() => this.#client.ping());
   }
@@ -324,7 +364,9 @@ export class RedisStore implements KeyValueStore {
     try {
       return await command();
     } catch (error) {
-      throw isUnavailability(error) ? new StoreUnavailableError(error) : error;
+      if (!isUnavailability(error)) throw error;
+      for (const listener of this.#unavailableListeners) listener();
+      throw new StoreUnavailableError(error);
     }
   }
 }

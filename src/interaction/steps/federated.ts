@@ -2,6 +2,7 @@ import { federationCallbackUrl } from '../../federation/upstream.ts';
 import { issuerOf } from '../../tenants/tenant.ts';
 import { finishInteraction, loadAttempt, pageUrl, type SignInContext, type SignInDeps, upstreamLeg } from '../sign-in-context.ts';
 import { SignInProblem, upstreamProblem } from '../sign-in-problem.ts';
+import { recordSignIn } from '../sign-in-recording.ts';
 
 /**
  * GET `/federated`: back from upstream (through /federation/callback, which has no interaction
@@ -27,6 +28,7 @@ export async function federated(deps: SignInDeps, ctx: SignInContext): Promise<v
   const user = await deps.users.findByMail(tenant.id, federation.email);
   const outcome = await deps.redemptions.recordFederatedSignIn(tenant.id, user, upstream.source, signedIn, upstream.identityProviderId);
   if (outcome.kind === 'refused') throw SignInProblem.refused(outcome.reason, upstream, federation.email, tenant.displayName, signedIn.email, retryUrl);
+  await recordSignIn(deps, ctx, tenant, attempt, { user: outcome.user, method: { kind: 'federation', upstream } });
   await finishInteraction(ctx, attempt, {
     login: { accountId: outcome.user.id, remember: true, ...(signedIn.amr ? { amr: signedIn.amr } : {}) },
   });

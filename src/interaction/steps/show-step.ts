@@ -3,6 +3,7 @@ import { guestLocale } from '../../i18n/guest-locale.ts';
 import { t } from '../../i18n/translate.ts';
 import { PASSCODE_DIGITS } from '../../limits.ts';
 import { type Attempt, lastMailUndelivered, loadAttempt, pageUrl, redirect, saveAttempt, type SignInContext, type SignInDeps } from '../sign-in-context.ts';
+import { recordSignIn, unavailableFailure } from '../sign-in-recording.ts';
 import { noticeMessage, type SignInNotice, UNDELIVERED_CODE } from '../sign-in-notice.ts';
 
 /**
@@ -47,6 +48,7 @@ export async function renderStep(deps: SignInDeps, ctx: SignInContext, attempt: 
   }
   if (state.method?.kind !== 'EmailOTP') {
     const reason = state.method?.kind === 'unavailable' ? state.method.reason : 'noMethod';
+    await recordSignIn(deps, ctx, tenant, attempt, { failure: unavailableFailure(state.method) });
     deps.pages.send(ctx, 'no-method', { ...common, reason, title: t(locale, 'noMethod.title') }, status === 200 ? 403 : status);
     return;
   }

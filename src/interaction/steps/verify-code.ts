@@ -2,6 +2,7 @@ import { isEmailOtpEnabled } from '../../guests/email-otp-policy.ts';
 import { checkCsrf, discover, finishInteraction, formValue, loadAttempt, saveAttempt, seeStep, type SignInContext, type SignInDeps } from '../sign-in-context.ts';
 import { verifyNotice } from '../sign-in-notice.ts';
 import { SignInProblem } from '../sign-in-problem.ts';
+import { codeFailure, recordSignIn } from '../sign-in-recording.ts';
 import { renderStep } from './show-step.ts';
 
 /** POST `/verify`: checks the typed code; a right one signs the guest in (and redeems their invitation). */
@@ -24,6 +25,7 @@ export async function verifyCode(deps: SignInDeps, ctx: SignInContext): Promise<
       attempt.state = { ...state, passcodeDead: true };
       await saveAttempt(deps, attempt);
     }
+    await recordSignIn(deps, ctx, tenant, attempt, { failure: codeFailure(outcome) });
     return renderStep(deps, ctx, attempt, verifyNotice(outcome));
   }
 
@@ -31,5 +33,6 @@ export async function verifyCode(deps: SignInDeps, ctx: SignInContext): Promise<
   const found = await deps.users.find(tenant.id, outcome.userId);
   if (!found) throw SignInProblem.expired();
   const user = await deps.redemptions.recordSignIn(tenant.id, found, 'EmailOTP');
+  await recordSignIn(deps, ctx, tenant, attempt, { user, method: { kind: 'EmailOTP' } });
   await finishInteraction(ctx, attempt, { login: { accountId: user.id, amr: ['otp'], remember: true } });
 }
