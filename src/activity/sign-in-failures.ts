@@ -42,7 +42,7 @@ const upstreamName = (values: SignInFailureValues) => values.upstream ?? 'The id
 export const SIGN_IN_FAILURES: Record<SignInFailureKind, FailureEntry> = {
   wrongCode: {
     errorCode: 50126,
-    reason: ({ attemptsLeft }) => `Wrong code entered.${attemptsLeft === undefined ? '' : ` ${attemptsLeft} more tries with this code, then the guest must ask for a new one.`}`,
+    reason: ({ attemptsLeft }) => `Wrong code entered: not the code mailed for this sign-in.${attemptsLeft === undefined ? '' : ` ${attemptsLeft} more tries with this code, then the guest must ask for a new one.`}`,
   },
   malformedCode: { errorCode: 1900001, reason: () => 'What was entered is not an 8-digit code: the guest should copy the code from the latest mail.' },
   codeExpired: { errorCode: 1900002, reason: () => 'Code expired (or replaced by a newer one): the guest must ask for a new code.' },

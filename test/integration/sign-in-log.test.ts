@@ -96,7 +96,7 @@ test('a wrong code, a malformed one, a code tried too often and a locked-out add
   expect(wrong.status).toBe(400);
   expect(await entryOf(wrong)).toMatchObject({
     userId, userPrincipalName: email, appId: contoso.app.client_id, authenticationMethod: 'Email one-time passcode',
-    status: { errorCode: 50126, failureReason: expect.stringContaining('Wrong code entered. 4 more tries') },
+    status: { errorCode: 50126, failureReason: expect.stringContaining('Wrong code entered: not the code mailed for this sign-in. 4 more tries') },
   });
 
   const malformed = await guest.submit(page, '/verify', { code: '12ab' });
