@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 
+import { addActivityCommands } from './cli/activity-commands.ts';
 import { AdminApiError, AdminClient } from './cli/admin-client.ts';
 import { addClientsCommands } from './cli/clients-commands.ts';
 import type { CommandContext } from './cli/command-context.ts';
@@ -72,5 +73,6 @@ function buildProgram(io: CliIo): Command {
   addPoliciesCommands(program, context);
   addIdentityProvidersCommands(program, context);
   addSigningKeysCommands(program, context);
+  addActivityCommands(program, context);
   return program;
 }
