@@ -186,6 +186,12 @@ export const MAX_ACTIVITY_LOG_RETENTION_DAYS = 366;
  * short page with @odata.nextLink instead of reading the whole month in one request.
  */
 export const ACTIVITY_LOG_SCAN_LIMIT = 5_000;
+/**
+ * A tenant's log keeps at most about this many entries, whatever their age: every request to a
+ * junk interaction or invitation link is logged (the guest may quote its reference), so a flood
+ * must not grow a stream without bound. About 400 MB of Redis memory at the worst.
+ */
+export const ACTIVITY_LOG_MAX_ENTRIES = 1_000_000;
 /** Graph's default and largest page sizes for the sign-in and audit logs. */
 export const ACTIVITY_LOG_PAGE_SIZE = 100;
 export const ACTIVITY_LOG_MAX_PAGE_SIZE = 1_000;

@@ -1,4 +1,4 @@
-import { ACTIVITY_LOG_SCAN_LIMIT } from '../limits.ts';
+import { ACTIVITY_LOG_MAX_ENTRIES, ACTIVITY_LOG_SCAN_LIMIT } from '../limits.ts';
 import type { KeyValueStore } from '../store/key-value-store.ts';
 
 /** Where a page of a log starts and what it keeps. */
@@ -41,7 +41,7 @@ export class ActivityStream<T> {
 
   async append(tenantId: string, record: T, timestampMs?: number): Promise<void> {
     await this.#store.streamAppend(this.#keyOf(tenantId), { r: JSON.stringify(record) }, {
-      retentionMs: this.#retentionMs, ...(timestampMs === undefined ? {} : { timestampMs }),
+      retentionMs: this.#retentionMs, maxEntries: ACTIVITY_LOG_MAX_ENTRIES, ...(timestampMs === undefined ? {} : { timestampMs }),
     });
   }
 

@@ -93,6 +93,8 @@ export const SIGN_IN_FAILURES: Record<SignInFailureKind, FailureEntry> = {
 
 /** The Graph `status` of a failed sign-in. */
 export function failureStatus({ kind, values = {} }: SignInFailure): { errorCode: number; failureReason: string } {
+  // A kind without a row (one a newer caller made up) is still a failure, and says which.
+  if (!Object.hasOwn(SIGN_IN_FAILURES, kind)) return failureStatus({ kind: 'other', values: { ...values, problem: String(kind) } });
   const entry = SIGN_IN_FAILURES[kind];
   return { errorCode: entry.errorCode, failureReason: entry.reason(values) };
 }

@@ -83,7 +83,16 @@ export function codeFailure(outcome: Exclude<VerifyOutcome, { kind: 'verified' }
 
 /** The no-method page's reason, as the log gives it. */
 export function unavailableFailure(method: SignInMethod | undefined): SignInFailure {
-  return { kind: method?.kind === 'unavailable' ? method.reason : 'noMethod' };
+  if (method?.kind !== 'unavailable') return { kind: 'noMethod' };
+  switch (method.reason) {
+    case 'noMethod':
+    case 'emailOtpDisabled':
+    case 'methodUnavailable':
+      return { kind: method.reason };
+    default:
+      // A reason added later (a blocked account, say) is logged by its name until it has a row.
+      return failureOfProblem(String(method.reason));
+  }
 }
 
 /**

@@ -57,6 +57,8 @@ export interface StreamEntry {
 export interface StreamAppendOptions {
   /** Entries older than this many milliseconds before the new one are dropped, and the key expires after it. */
   retentionMs: number;
+  /** At most about this many entries are kept, however young: a flood cannot grow the stream without bound. */
+  maxEntries: number;
   /**
    * The new entry's time in epoch ms; the store's clock without it. Tests give old times to check
    * trimming; like Redis, a time before the stream's newest entry is refused.

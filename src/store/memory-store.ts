@@ -78,7 +78,7 @@ export class MemoryStore implements KeyValueStore {
       .slice(0, Math.max(0, count));
   }
 
-  async streamAppend(key: string, fields: Record<string, string>, { retentionMs, timestampMs }: StreamAppendOptions): Promise<string> {
+  async streamAppend(key: string, fields: Record<string, string>, { retentionMs, maxEntries, timestampMs }: StreamAppendOptions): Promise<string> {
     const entry = this.#entryOf(key, 'stream', () => ({ kind: 'stream', data: [] }));
     const entries = entry.value.data as StreamEntry[];
     const last = entries.length > 0 ? parseStreamId((entries[entries.length - 1] as StreamEntry).id) : undefined;
@@ -92,6 +92,7 @@ export class MemoryStore implements KeyValueStore {
     entries.push({ id, fields: { ...fields } });
     const oldestKept = ms - retentionMs;
     while (entries.length > 0 && parseStreamId((entries[0] as StreamEntry).id).ms < oldestKept) entries.shift();
+    if (entries.length > maxEntries) entries.splice(0, entries.length - maxEntries);
     entry.expiresAt = this.#now() + retentionMs;
     return id;
   }

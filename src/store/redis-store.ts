@@ -209,16 +209,18 @@ export class RedisStore implements KeyValueStore {
   }
 
   /**
-   * XADD with exact MINID trimming and PEXPIRE in one MULTI: one key, so one slot on a Cluster. The
+   * XADD with exact MINID trimming, PEXPIRE and a MAXLEN cap in one MULTI: one key, so one slot on a Cluster. The
    * trim is by the new entry's time (the server's own for `*`), so processes' clocks do not matter
    * for the order of entries; retention is days, so their small skew does not matter for trimming.
    */
-  async streamAppend(key: string, fields: Record<string, string>, { retentionMs, timestampMs }: StreamAppendOptions): Promise<string> {
+  async streamAppend(key: string, fields: Record<string, string>, { retentionMs, maxEntries, timestampMs }: StreamAppendOptions): Promise<string> {
     const at = timestampMs ?? Date.now();
     const id = timestampMs === undefined ? '*' : `${Math.floor(timestampMs)}-*`;
     const results = await this.#call(() => this.#client.multi()
       .xadd(key, 'MINID', '=', String(Math.floor(at - retentionMs)), id, ...Object.entries(fields).flat())
       .pexpire(key, Math.ceil(retentionMs))
+      // Approximate (`~`): Redis trims whole nodes, cheaply; the bound is a safety net, not a count.
+      .xtrim(key, 'MAXLEN', '~', maxEntries)
       .exec());
     const [appendError, appended] = results?.[0] ?? [new Error('stream append was not executed'), null];
     if (appendError) {

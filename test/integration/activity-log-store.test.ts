@@ -31,10 +31,10 @@ describe.each(['redis', 'memory'] as const)('streams on the %s store', (kind) =>
   test('an append drops the entries older than the retention before it; the key lives on for the retention', async () => {
     const key = `${namespace}:{t1}:trim`;
     const retentionMs = 30 * DAY;
-    for (const daysAgo of [45, 35, 20, 1]) await store.streamAppend(key, { age: String(daysAgo) }, { retentionMs, timestampMs: NOW - daysAgo * DAY });
+    for (const daysAgo of [45, 35, 20, 1]) await store.streamAppend(key, { age: String(daysAgo) }, { retentionMs, maxEntries: 1000, timestampMs: NOW - daysAgo * DAY });
     // Each append trims what is more than 30 days older than itself: 45 went when 20 came, 35 when 1 came.
     expect((await store.streamReadNewestFirst(key, { count: 10 })).map((entry) => entry.fields.age)).toEqual(['1', '20']);
-    const id = await store.streamAppend(key, { age: '0' }, { retentionMs, timestampMs: NOW });
+    const id = await store.streamAppend(key, { age: '0' }, { retentionMs, maxEntries: 1000, timestampMs: NOW });
     expect(id).toMatch(new RegExp(`^${NOW}-\\d+$`));
     expect((await store.streamReadNewestFirst(key, { count: 10 })).map((entry) => entry.fields.age)).toEqual(['0', '1', '20']);
     const ttl = await store.timeToLive(key);
@@ -45,10 +45,10 @@ describe.each(['redis', 'memory'] as const)('streams on the %s store', (kind) =>
   test('reads newest first, strictly before a cursor, not before a time; a time before the newest entry is refused', async () => {
     const key = `${namespace}:{t2}:read`;
     const ids: string[] = [];
-    for (let minute = 0; minute < 5; minute += 1) ids.push(await store.streamAppend(key, { n: String(minute) }, { retentionMs: DAY, timestampMs: NOW - (5 - minute) * 60_000 }));
+    for (let minute = 0; minute < 5; minute += 1) ids.push(await store.streamAppend(key, { n: String(minute) }, { retentionMs: DAY, maxEntries: 1000, timestampMs: NOW - (5 - minute) * 60_000 }));
     // Two in one millisecond get sequence numbers, in order.
-    ids.push(await store.streamAppend(key, { n: '5' }, { retentionMs: DAY, timestampMs: NOW }));
-    ids.push(await store.streamAppend(key, { n: '6' }, { retentionMs: DAY, timestampMs: NOW }));
+    ids.push(await store.streamAppend(key, { n: '5' }, { retentionMs: DAY, maxEntries: 1000, timestampMs: NOW }));
+    ids.push(await store.streamAppend(key, { n: '6' }, { retentionMs: DAY, maxEntries: 1000, timestampMs: NOW }));
     expect(ids.at(-1)).toBe(`${NOW}-1`);
 
     const first = await store.streamReadNewestFirst(key, { count: 3 });
@@ -59,7 +59,17 @@ describe.each(['redis', 'memory'] as const)('streams on the %s store', (kind) =>
     expect((await store.streamReadNewestFirst(key, { notBeforeMs: NOW - 2 * 60_000, count: 10 })).map((entry) => entry.fields.n)).toEqual(['6', '5', '4', '3']);
     expect(await store.streamReadNewestFirst(`${namespace}:{t2}:none`, { count: 10 })).toEqual([]);
 
-    await expect(store.streamAppend(key, { n: 'late' }, { retentionMs: DAY, timestampMs: NOW - 10 * 60_000 })).rejects.toThrow(/equal or smaller/);
+    await expect(store.streamAppend(key, { n: 'late' }, { retentionMs: DAY, maxEntries: 1000, timestampMs: NOW - 10 * 60_000 })).rejects.toThrow(/equal or smaller/);
+  });
+
+  test('a flood of young entries is capped at about maxEntries', async () => {
+    const key = `${namespace}:{t4}:flood`;
+    for (let index = 0; index < 250; index += 1) await store.streamAppend(key, { n: String(index) }, { retentionMs: DAY, maxEntries: 10, timestampMs: NOW });
+    const kept = await store.streamReadNewestFirst(key, { count: 1000 });
+    // Redis trims whole nodes of 100 entries (`~`): at least 10 stay, never the whole flood.
+    expect(kept.length).toBeGreaterThanOrEqual(10);
+    expect(kept.length).toBeLessThan(250);
+    expect(kept[0]!.fields.n).toBe('249');
   });
 
   test('a log never shows an entry past its retention, even before an append trims it', async () => {
@@ -100,8 +110,8 @@ describe('streams on Redis Cluster', () => {
   test('appends (XADD with PEXPIRE in one MULTI) and reads work for keys of many tenants, on whatever shard', async () => {
     for (const tenant of ['contoso', 'fabrikam', 'northwind', 'adatum', 'litware']) {
       const key = `gi:{${tenant}}:sign-in-log`;
-      await store.streamAppend(key, { r: 'a' }, { retentionMs: DAY });
-      await store.streamAppend(key, { r: 'b' }, { retentionMs: DAY });
+      await store.streamAppend(key, { r: 'a' }, { retentionMs: DAY, maxEntries: 1000 });
+      await store.streamAppend(key, { r: 'b' }, { retentionMs: DAY, maxEntries: 1000 });
       expect((await store.streamReadNewestFirst(key, { count: 10 })).map((entry) => entry.fields.r)).toEqual(['b', 'a']);
     }
   });

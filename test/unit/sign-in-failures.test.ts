@@ -23,6 +23,7 @@ test('Entra\'s numbers where Entra has the case', () => {
 test('Block sign-in\'s problem page is logged as a blocked account, and an unknown problem as a generic failure naming it', () => {
   expect(failureStatus(failureOfProblem('accountDisabled'))).toEqual({ errorCode: 50057, failureReason: expect.stringContaining('accountEnabled') });
   expect(failureStatus(failureOfProblem('somethingNew'))).toEqual({ errorCode: 1900099, failureReason: expect.stringContaining('somethingNew') });
+  expect(failureStatus({ kind: 'madeUpLater' as never })).toEqual({ errorCode: 1900099, failureReason: expect.stringContaining('madeUpLater') });
   // Inherited names are not problem codes.
   expect(failureOfProblem('toString').kind).toBe('other');
   // An upstream's error code is kept only when it is one.
