@@ -189,7 +189,7 @@ export function createApp({ config, store, log, keyNamespace }: AppOptions): Gue
   ops.get('/sign-in-to-organization', signInToOrganization(directory, pages, config.baseUrl));
 
   const tenantAdmins = new TenantAdminTokens(config.baseUrl, directory, providers, clients);
-  const admin = adminRoutes({ config, log, tenants, clients, providers, invitations, guests, tenantAdmins, identityProviders, connector, branding, signInLog, auditLog });
+  const admin = adminRoutes({ config, log, tenants, clients, providers, invitations, guests, tenantAdmins, identityProviders, connector, branding, signInLog, auditLog, metrics });
 
   const app = new Koa({ proxy: config.trustProxy });
   app.keys = config.cookieKeys;

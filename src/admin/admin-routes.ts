@@ -5,12 +5,13 @@ import type { Logger } from 'pino';
 import type { AuditLog } from '../activity/audit-log.ts';
 import type { SignInLog } from '../activity/sign-in-log.ts';
 import type { Config } from '../config.ts';
-import { NotFoundError } from '../errors.ts';
+import { NotFoundError, TooManyRequestsError } from '../errors.ts';
 import type { UpstreamConnector } from '../federation/upstream-connector.ts';
 import type { Guests } from '../guests/guests.ts';
 import type { IdentityProviderRepository } from '../store/identity-provider-repository.ts';
 import type { Invitations } from '../guests/invitations.ts';
 import { ADMIN_BODY_LIMIT } from '../limits.ts';
+import type { Metrics } from '../ops/metrics.ts';
 import type { BrandingRepository } from '../store/branding-repository.ts';
 import type { ClientRepository } from '../store/client-repository.ts';
 import type { ProviderCache } from '../tenants/provider-cache.ts';
@@ -43,15 +44,25 @@ export interface AdminApiDependencies {
   branding: BrandingRepository;
   signInLog: SignInLog;
   auditLog: AuditLog;
+  metrics: Metrics;
 }
 
 /** The admin API under /admin: JSON in and out, bearer-token guarded, Graph-shaped errors. */
 export function adminRoutes(dependencies: AdminApiDependencies): Router<AdminState> {
-  const { config, log, tenants, clients, providers, invitations, guests, tenantAdmins, identityProviders, connector, branding, signInLog, auditLog } = dependencies;
+  const { config, log, tenants, clients, providers, invitations, guests, tenantAdmins, identityProviders, connector, branding, signInLog, auditLog, metrics } = dependencies;
   const skipTokens = new SkipTokens(config.keyEncryptionKey);
   const router = new Router<AdminState>({ prefix: '/admin' });
   router.use(adminErrors(log));
   router.use(requireAdmin(config.adminToken, tenantAdmins));
+  // The only limit the admin API has: invitation mails per recipient.
+  router.use(async (ctx, next) => {
+    try {
+      await next();
+    } catch (error) {
+      if (error instanceof TooManyRequestsError) metrics.rateLimitRefusals.inc({ limit: 'invitation_mails' });
+      throw error;
+    }
+  });
   // Every change, by whom, in its tenant's audit log.
   router.use(auditAdminChanges(auditLog, tenants));
   router.use(leaveSquareLogoBodyUnparsed);

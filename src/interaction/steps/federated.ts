@@ -28,8 +28,10 @@ export async function federated(deps: SignInDeps, ctx: SignInContext): Promise<v
   const user = await deps.users.findByMail(tenant.id, federation.email);
   const outcome = await deps.redemptions.recordFederatedSignIn(tenant.id, user, upstream.source, signedIn, upstream.identityProviderId);
   if (outcome.kind === 'refused') throw SignInProblem.refused(outcome.reason, upstream, federation.email, tenant.displayName, signedIn.email, retryUrl);
-  await recordSignIn(deps, ctx, tenant, attempt, { user: outcome.user, method: { kind: 'federation', upstream } });
-  await finishInteraction(ctx, attempt, {
-    login: { accountId: outcome.user.id, remember: true, ...(signedIn.amr ? { amr: signedIn.amr } : {}) },
-  });
+  await Promise.all([
+    recordSignIn(deps, ctx, tenant, attempt, { user: outcome.user, method: { kind: 'federation', upstream } }),
+    finishInteraction(ctx, attempt, {
+      login: { accountId: outcome.user.id, remember: true, ...(signedIn.amr ? { amr: signedIn.amr } : {}) },
+    }),
+  ]);
 }

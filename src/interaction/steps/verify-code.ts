@@ -33,6 +33,9 @@ export async function verifyCode(deps: SignInDeps, ctx: SignInContext): Promise<
   const found = await deps.users.find(tenant.id, outcome.userId);
   if (!found) throw SignInProblem.expired();
   const user = await deps.redemptions.recordSignIn(tenant.id, found, 'EmailOTP');
-  await recordSignIn(deps, ctx, tenant, attempt, { user, method: { kind: 'EmailOTP' } });
-  await finishInteraction(ctx, attempt, { login: { accountId: user.id, amr: ['otp'], remember: true } });
+  // Both writes leave together (the log entry never fails, so it cannot stop the sign-in).
+  await Promise.all([
+    recordSignIn(deps, ctx, tenant, attempt, { user, method: { kind: 'EmailOTP' } }),
+    finishInteraction(ctx, attempt, { login: { accountId: user.id, amr: ['otp'], remember: true } }),
+  ]);
 }
