@@ -69,6 +69,8 @@ async function main(): Promise<void> {
  * for development, handed to every worker so each accepts the one the banner shows.
  */
 async function superviseWorkers(config: Config, log: Logger): Promise<void> {
+  // Every worker would find a taken port and say so: find out once, before seeding or forking.
+  await probePort(config);
   let demo: DemoSeed | undefined;
   if (!config.production) {
     const store = await openStore(config, log);
@@ -98,6 +100,18 @@ function listen(server: Server, port: number, host: string | undefined): Promise
       resolve();
     });
   });
+}
+
+/** Listens on the configured port and lets go again; a failure is the one line and exit 1. */
+async function probePort(config: Config): Promise<void> {
+  const probe = createServer();
+  try {
+    await listen(probe, config.port, config.host);
+  } catch (error) {
+    console.error(`guest-idp cannot start: ${describeListenError(error as NodeJS.ErrnoException, config)}.`);
+    process.exit(1);
+  }
+  await new Promise((resolve) => probe.close(resolve));
 }
 
 /** One line an operator can act on, instead of a stack trace. */
