@@ -75,7 +75,7 @@ test('production mode has no demo and no outbox', async () => {
   const production = await startIdp({
     env: {
       NODE_ENV: 'production', REDIS_URL: requireRedisUrl(), SMTP_URL: 'smtp://127.0.0.1:9',
-      ADMIN_TOKEN: 'p'.repeat(40), COOKIE_KEYS: 'production-cookie-key', KEY_ENCRYPTION_KEY: 'production-key-encryption-key',
+      ADMIN_TOKEN: 'p'.repeat(40), COOKIE_KEYS: 'production-cookie-key-0123456789abcdef', KEY_ENCRYPTION_KEY: 'production-key-encryption-key-0123456789',
     },
   });
   try {
