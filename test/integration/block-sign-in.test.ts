@@ -2,6 +2,7 @@ import * as oidc from 'openid-client';
 
 import { GuestAgent, textOf } from '../support/guest-agent.ts';
 import { type RunningIdp, startIdp } from '../support/idp.ts';
+import { type PartnerFederation, startPartnerFederation } from '../support/partner-federation.ts';
 import { RelyingParty } from '../support/relying-party.ts';
 import { inviteGuest, type SignInFixture, signInWithCode, tenantWithApp } from '../support/sign-in.ts';
 import { codeIn, type SmtpListener, startSmtpListener } from '../support/smtp.ts';
@@ -142,5 +143,34 @@ describe('blocking sign-in (accountEnabled false)', () => {
     const refused = await signInUntilVerified(guest, rp, email);
     expect(refused.status).toBe(403);
     expect(textOf(refused.html)).toContain('Die Anmeldung für Ihr Konto ist gesperrt');
+  });
+});
+
+describe('a blocked guest who signs in at an upstream provider', () => {
+  let partner: PartnerFederation;
+
+  beforeAll(async () => {
+    partner = await startPartnerFederation();
+  });
+
+  afterAll(async () => {
+    await partner.close();
+  });
+
+  test('is refused after the upstream sign-in with the same page, linked to nothing, and let in once unblocked', async () => {
+    const { guest, rp, page, email, sub } = await partner.atUpstream();
+    const user = await partner.idp.users.findByMail('contoso', email);
+    await partner.idp.admin('PATCH', `/admin/tenants/contoso/users/${user!.id}`, { accountEnabled: false });
+    const refused = await guest.submit(page, '', { account: sub }, rp.isCallback);
+    expect(refused.status).toBe(403);
+    expect(textOf(refused.html)).toContain('Your account is blocked from signing in');
+    expect(textOf(refused.html)).toContain('Contact the administrator of Contoso');
+    await partner.expectNothingRedeemed(email);
+
+    await partner.idp.admin('PATCH', `/admin/tenants/contoso/users/${user!.id}`, { accountEnabled: true });
+    // Still signed in at the partner: straight back to the app this time.
+    const end = await guest.follow(await rp.authorizationUrl({ login_hint: email }), rp.isCallback);
+    expect(rp.isCallback(end.location ?? '')).toBe(true);
+    expect((await rp.redeemCallback(end.location!)).claims()?.sub).toBe(user!.id);
   });
 });
