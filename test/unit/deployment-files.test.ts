@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
+
+import { parse } from 'yaml';
 
 import { loadConfig } from '../../src/config.ts';
 
@@ -14,8 +15,6 @@ import { loadConfig } from '../../src/config.ts';
 const ROOT = join(import.meta.dirname, '..', '..');
 const read = (name: string) => readFileSync(join(ROOT, name), 'utf8');
 
-// js-yaml is in node_modules through jest (not a dependency of ours); it has no bundled types.
-const yaml = createRequire(import.meta.url)('js-yaml') as { safeLoad(text: string): unknown };
 
 interface ComposeService {
   build?: string | { context: string };
@@ -68,7 +67,7 @@ function interpolate(value: string, dotEnv: Record<string, string>): string {
   });
 }
 
-const compose = yaml.safeLoad(read('compose.yaml')) as ComposeFile;
+const compose = parse(read('compose.yaml')) as ComposeFile;
 const guestIdp = compose.services['guest-idp'] as ComposeService;
 const environment = guestIdp.environment ?? {};
 
