@@ -15,7 +15,7 @@ import { displayName, emailAddress, updateUserBody } from './schemas.ts';
 import type { SkipTokens } from './skip-token.ts';
 
 /** A member of the tenant: its own people, who sign in here and are guests elsewhere. */
-const createMemberBody = z.strictObject({
+export const createMemberBody = z.strictObject({
   mail: emailAddress,
   displayName: displayName.optional(),
 });
