@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 import { EMAIL_OTP_POLICY_STATES } from '../guests/email-otp-policy.ts';
 import { FALLBACK_IDENTITY_PROVIDERS, PRIMARY_IDENTITY_PROVIDERS } from '../guests/redemption-configuration.ts';
-import { SIGN_IN_SOURCES } from '../guests/user.ts';
+import { MEMBER_ROLES, SIGN_IN_SOURCES } from '../guests/user.ts';
 import { CLIENT_ROLES } from '../tenants/provider-configuration.ts';
 import { SIGNING_ALGORITHMS } from '../tenants/signing-keys.ts';
 import { idTokenSigningAlgorithmOf, issuerOf, type Tenant } from '../tenants/tenant.ts';
@@ -100,6 +100,8 @@ export const userSchema = z.object({
   source: z.enum(SIGN_IN_SOURCES).nullable().meta({ description: 'How the guest redeemed; sticky until redemption is reset' }),
   createdDateTime: dateTime,
   lastSignInDateTime: dateTime.nullable(),
+  roles: z.array(z.enum(MEMBER_ROLES)).optional().meta({ description: 'Members only: directory roles (admin, guestInviter); a guest has no such field' }),
+  accountEnabled: z.boolean().meta({ description: 'false: sign-in is blocked (Entra\'s "Block sign-in")' }),
 }).meta({ id: 'User', description: 'A guest or member, in Graph\'s field names' });
 
 export type UserView = z.infer<typeof userSchema>;

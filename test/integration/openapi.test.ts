@@ -200,6 +200,10 @@ describe('real answers fit the document', () => {
 
     const guestParams = { ...tenant, userId: invited.body.invitedUser.id as string };
     expect((await call('get', '/admin/tenants/{tenantId}/users/{userId}', { params: guestParams })).body.externalUserState).toBe('PendingAcceptance');
+    expect((await call('patch', '/admin/tenants/{tenantId}/users/{userId}', { params: guestParams, body: { accountEnabled: false } })).body.accountEnabled).toBe(false);
+    expect((await call('patch', '/admin/tenants/{tenantId}/users/{userId}', { params: guestParams, body: { roles: ['admin'] } })).status).toBe(400);
+    const memberParams = { ...tenant, userId: member.body.id as string };
+    expect((await call('patch', '/admin/tenants/{tenantId}/users/{userId}', { params: memberParams, body: { roles: ['admin'], displayName: 'Alice A.' } })).body.roles).toEqual(['admin']);
     expect((await call('delete', '/admin/tenants/{tenantId}/users/{userId}', { params: guestParams })).status).toBe(204);
     expect((await call('get', '/admin/tenants/{tenantId}/users/{userId}', { params: guestParams })).status).toBe(404);
   });
@@ -263,7 +267,7 @@ describe('real answers fit the document', () => {
   test('a mismatch is caught: a body with an undocumented field fails', () => {
     const user = {
       id: 'u', mail: 'a@b.example', displayName: null, userType: 'Guest', externalUserState: 'Accepted', externalUserStateChangeDateTime: null,
-      source: 'EmailOTP', createdDateTime: '2026-01-01T00:00:00.000Z', lastSignInDateTime: null,
+      source: 'EmailOTP', createdDateTime: '2026-01-01T00:00:00.000Z', lastSignInDateTime: null, accountEnabled: true,
     };
     expect(() => expectDocumented('get', '/admin/tenants/{tenantId}/users/{userId}', { status: 200, body: user })).not.toThrow();
     expect(() => expectDocumented('get', '/admin/tenants/{tenantId}/users/{userId}', { status: 200, body: { ...user, password: 'x' } })).toThrow(/does not fit/);

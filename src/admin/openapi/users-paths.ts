@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { updateUserBody } from '../schemas.ts';
 import { createMemberBody } from '../users-api.ts';
 import { collectionOf, userSchema } from '../views.ts';
 import { type AdminPaths, errorAnswers, jsonAnswer, jsonBody, noContent, tenantParameters, tenantRouteErrors } from './operation-parts.ts';
@@ -43,6 +44,14 @@ export const usersPaths: AdminPaths = {
       tags: ['users'],
       requestParams: { path: userParameters },
       responses: { 200: jsonAnswer(userSchema, 'The user'), ...tenantRouteErrors },
+    },
+    patch: {
+      operationId: 'updateUser',
+      tags: ['users'],
+      summary: 'Change a user: display name, a member\'s roles, accountEnabled (false blocks sign-in and ends their sessions and tokens)',
+      requestParams: { path: userParameters },
+      requestBody: jsonBody(updateUserBody),
+      responses: { 200: jsonAnswer(userSchema, 'The user as changed'), ...errorAnswers(400, 401, 403, 404, 409, 413, 415) },
     },
     delete: {
       operationId: 'deleteUser',
