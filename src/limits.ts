@@ -159,7 +159,7 @@ export const ADMIN_TOKEN_MIN_LENGTH = 32;
  */
 export const SECRET_KEY_MIN_LENGTH = 32;
 /** Fewer different characters than this in a key is typed text (`kkkk…`, `abcabc…`), not random. */
-export const SECRET_KEY_MIN_DISTINCT_CHARACTERS = 12;
+export const SECRET_KEY_MIN_DISTINCT_CHARACTERS = 10;
 
 /** Tenant ids that name routes or Microsoft's tenant-less endpoints, never a tenant. */
 export const RESERVED_TENANT_IDS = new Set([
