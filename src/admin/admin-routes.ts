@@ -24,6 +24,7 @@ import { leaveSquareLogoBodyUnparsed, mountBrandingApi } from './branding-api.ts
 import { mountClientsApi } from './clients-api.ts';
 import { mountIdentityProvidersApi } from './identity-providers-api.ts';
 import { mountInvitationsApi } from './invitations-api.ts';
+import { mountOpenApiDocument } from './openapi/openapi-route.ts';
 import { mountPoliciesApi } from './policies-api.ts';
 import type { TenantAdminTokens } from './tenant-admin-tokens.ts';
 import { SkipTokens } from './skip-token.ts';
@@ -53,6 +54,8 @@ export function adminRoutes(dependencies: AdminApiDependencies): Router<AdminSta
   const skipTokens = new SkipTokens(config.keyEncryptionKey);
   const router = new Router<AdminState>({ prefix: '/admin' });
   router.use(adminErrors(log));
+  // Before the token check: the document is public (it describes the API, it holds no data).
+  mountOpenApiDocument(router, config.baseUrl);
   router.use(requireAdmin(config.adminToken, tenantAdmins));
   // The only limit the admin API has: invitation mails per recipient.
   router.use(async (ctx, next) => {

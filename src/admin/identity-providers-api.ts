@@ -12,6 +12,7 @@ import type { TenantService } from '../tenants/tenant-service.ts';
 import type { AdminState } from './admin-auth.ts';
 import { parseBody } from './parse-body.ts';
 import { displayName } from './schemas.ts';
+import type { IdentityProviderView } from './views.ts';
 
 const GOOGLE_ISSUER = 'https://accounts.google.com';
 
@@ -25,7 +26,7 @@ function issuerUnusable(issuer: string): BadRequestError {
     + 'Check that the issuer URL is right, that it is reachable from the internet, and that its discovery document names exactly this issuer.');
 }
 
-const identityProviderBody = z.strictObject({
+export const identityProviderBody = z.strictObject({
   type: z.enum(['google', 'oidc']),
   displayName: displayName.optional(),
   issuer: z.string().max(2048).refine(isAcceptableIssuer, { message: 'must be an https URL (http only on localhost) without query or fragment' }).optional(),
@@ -41,7 +42,7 @@ const identityProviderBody = z.strictObject({
   if (new Set(body.domains).size !== (body.domains ?? []).length) issues.addIssue({ code: 'custom', path: ['domains'], message: 'lists a domain twice' });
 });
 
-function view(provider: IdentityProvider) {
+function view(provider: IdentityProvider): IdentityProviderView {
   const { id, type, displayName, issuer, clientId, domains, createdDateTime } = provider;
   return { id, type, displayName, issuer, clientId, domains, createdDateTime };
 }
