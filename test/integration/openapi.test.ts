@@ -254,6 +254,18 @@ describe('real answers fit the document', () => {
     expect((await call('delete', '/admin/tenants/{tenantId}/branding/squareLogo', { params: tenant })).status).toBe(404);
   });
 
+  test('sign-in and audit logs', async () => {
+    // A sign-in that ended on a problem page: an invitation link that is no link.
+    expect((await fetch(`${idp.baseUrl}/${tenant.tenantId}/v2.0/redeem?ticket=not-a-ticket`)).status).toBe(410);
+    const signIns = await call('get', '/admin/tenants/{tenantId}/signIns', { params: tenant, query: '?$top=1' });
+    expect(signIns.body.value[0].status.errorCode).toBe(1900020);
+    expect((await call('get', '/admin/tenants/{tenantId}/signIns', { params: tenant, query: '?$filter=mail%20eq%20%27x%27' })).status).toBe(400);
+    const audits = await call('get', '/admin/tenants/{tenantId}/directoryAudits', { params: tenant, query: '?$top=3' });
+    expect(audits.body.value).toHaveLength(3);
+    expect(audits.body['@odata.nextLink']).toEqual(expect.any(String));
+    expect((await call('get', '/admin/tenants/{tenantId}/directoryAudits', { params: tenant, query: '?$skiptoken=forged' })).status).toBe(400);
+  });
+
   test('a body that is not JSON, and the tenant deleted', async () => {
     const notJson = await fetch(`${idp.baseUrl}/admin/tenants/${tenant.tenantId}`, {
       method: 'PATCH', headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, 'content-type': 'text/plain' }, body: 'displayName=x',

@@ -148,6 +148,20 @@ test('a code that expired is logged as expired', async () => {
   }
 });
 
+test('a blocked account (accountEnabled false) is logged as 50057, and blocking it is audited', async () => {
+  const { email, userId } = await invited();
+  expect((await idp.admin('PATCH', `/admin/tenants/contoso/users/${userId}`, { accountEnabled: false })).status).toBe(200);
+  const { guest, page, code, rp } = await codeSent(email);
+  const refused = await guest.submit(page, '/verify', { code }, rp.isCallback);
+  expect(refused.status).toBe(403);
+  expect(await entryOf(refused)).toMatchObject({
+    userId, userPrincipalName: email, appId: contoso.app.client_id,
+    status: { errorCode: 50057, failureReason: expect.stringContaining('set accountEnabled to true') },
+  });
+  const audits = (await idp.admin('GET', `/admin/tenants/contoso/directoryAudits?$filter=${encodeURIComponent(`targetResources/any(t: t/id eq '${userId}')`)}`)).body.value;
+  expect(audits.map((audit: { activityDisplayName: string }) => audit.activityDisplayName)).toEqual(['Disable account', 'Invite external user']);
+});
+
 test('no sign-in method, email OTP turned off for a guest who redeemed with it, and an unusable invitation link', async () => {
   const tenant = await tenantWithApp(idp, 'northwind');
   const invitation = await inviteGuest(idp, 'northwind', 'otp-guest@fabrikam.example');

@@ -2,6 +2,7 @@ import { createDocument, type ZodOpenApiPathItemObject } from 'zod-openapi';
 
 import { z } from 'zod';
 
+import { activityLogsPaths } from './activity-logs-paths.ts';
 import { brandingPaths } from './branding-paths.ts';
 import { clientsPaths } from './clients-paths.ts';
 import { identityProvidersPaths } from './identity-providers-paths.ts';
@@ -27,6 +28,7 @@ const documentPaths: AdminPaths = {
 /** Every area's paths; a new *-api.ts brings its own *-paths.ts here. */
 const AREAS: AdminPaths[] = [
   documentPaths, tenantsPaths, clientsPaths, invitationsPaths, usersPaths, policiesPaths, identityProvidersPaths, brandingPaths,
+  activityLogsPaths,
 ];
 
 /**
