@@ -174,3 +174,12 @@ export const BRANDING_CACHE_SECONDS = 60 * 60;
 /** The longest signInPageText and usernameHintText (Graph's limits). */
 export const SIGN_IN_PAGE_TEXT_MAX_LENGTH = 1024;
 export const USERNAME_HINT_TEXT_MAX_LENGTH = 64;
+
+/**
+ * The tenant console (src/console): its session lasts this long from sign-in, not sliding (an
+ * administrator's session is kept short, as the Azure portal's is); a sign-in in progress (state,
+ * nonce and PKCE verifier) is kept this long; guests shown per page of the console's list.
+ */
+export const CONSOLE_SESSION_TTL_SECONDS = 60 * 60;
+export const CONSOLE_SIGN_IN_TTL_SECONDS = 10 * 60;
+export const CONSOLE_PAGE_SIZE = 20;

@@ -13,7 +13,7 @@ import type { AdminState } from './admin-auth.ts';
 import { parseBody } from './parse-body.ts';
 import { displayName } from './schemas.ts';
 
-const GOOGLE_ISSUER = 'https://accounts.google.com';
+export const GOOGLE_ISSUER = 'https://accounts.google.com';
 
 /**
  * The one answer to every failed issuer check, whatever the cause (no answer, an address the
@@ -25,7 +25,7 @@ function issuerUnusable(issuer: string): BadRequestError {
     + 'Check that the issuer URL is right, that it is reachable from the internet, and that its discovery document names exactly this issuer.');
 }
 
-const identityProviderBody = z.strictObject({
+export const identityProviderBody = z.strictObject({
   type: z.enum(['google', 'oidc']),
   displayName: displayName.optional(),
   issuer: z.string().max(2048).refine(isAcceptableIssuer, { message: 'must be an https URL (http only on localhost) without query or fragment' }).optional(),
