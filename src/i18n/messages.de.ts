@@ -181,6 +181,7 @@ export const de = {
   'console.never': 'Nie',
   'console.backToGuests': 'Zurück zu den Gästen',
   'console.nav.label': 'Konsole',
+  'console.nav.group': '{group, select, guests {Gäste} settings {Einstellungen} other {{group}}}',
   'console.nav.guests': 'Gäste',
   'console.nav.invite': 'Gast einladen',
   'console.nav.emailOtp': 'Einmalkennung per E-Mail',

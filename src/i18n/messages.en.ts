@@ -201,6 +201,7 @@ export const en = {
   'console.never': 'Never',
   'console.backToGuests': 'Back to guests',
   'console.nav.label': 'Console',
+  'console.nav.group': '{group, select, guests {Guests} settings {Settings} other {{group}}}',
   'console.nav.guests': 'Guests',
   'console.nav.invite': 'Invite a guest',
   'console.nav.emailOtp': 'Email one-time passcode',

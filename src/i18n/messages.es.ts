@@ -181,6 +181,7 @@ export const es = {
   'console.never': 'Nunca',
   'console.backToGuests': 'Volver a los invitados',
   'console.nav.label': 'Consola',
+  'console.nav.group': '{group, select, guests {Invitados} settings {Configuración} other {{group}}}',
   'console.nav.guests': 'Invitados',
   'console.nav.invite': 'Invitar a un invitado',
   'console.nav.emailOtp': 'Código de acceso de un solo uso por correo',

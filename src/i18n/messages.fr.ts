@@ -182,6 +182,7 @@ export const fr = {
   'console.never': 'Jamais',
   'console.backToGuests': 'Retour aux invités',
   'console.nav.label': 'Console',
+  'console.nav.group': '{group, select, guests {Invités} settings {Paramètres} other {{group}}}',
   'console.nav.guests': 'Invités',
   'console.nav.invite': 'Inviter un invité',
   'console.nav.emailOtp': 'Code secret à usage unique par e-mail',

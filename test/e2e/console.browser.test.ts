@@ -227,9 +227,19 @@ test('the console on a phone, the log pages not there yet, and signing out', asy
   expect((await page.goto(`${consoleUrl}/sign-ins`))?.status()).toBe(404);
 
   // Phone: the guest list reads as cards.
+  await idp.admin('POST', '/admin/tenants/contoso/invitations', { invitedUserEmailAddress: 'isaiah.langer@fabrikam.example', invitedUserDisplayName: 'Isaiah Langer', inviteRedirectUrl: `${app.origin}/welcome` });
   await page.setViewportSize({ width: 390, height: 844 });
   await page.goto(`${consoleUrl}/guests`);
   await check(page, '13-guests-phone');
+
+  // In the reader's language: the same session, a browser that prefers German.
+  const german = await browser.newContext({ storageState: await context.storageState(), locale: 'de-DE', extraHTTPHeaders: { 'Accept-Language': 'de-DE,de;q=0.9' } });
+  const germanPage = await german.newPage();
+  await germanPage.goto(`${consoleUrl}/guests`);
+  await germanPage.getByRole('heading', { name: 'Gäste' }).waitFor();
+  expect(await germanPage.getByRole('row', { name: /Isaiah Langer/ }).textContent()).toContain('Annahme ausstehend');
+  await check(germanPage, '15-guests-de');
+  await german.close();
 
   // Sign-out ends the console session and the tenant's.
   await page.setViewportSize({ width: 1280, height: 800 });
