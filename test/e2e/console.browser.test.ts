@@ -43,7 +43,8 @@ beforeAll(async () => {
   await member('megan.bowen@contoso.example', 'Megan Bowen', ['admin']);
   await member('adele.vance@contoso.example', 'Adele Vance', ['guestInviter']);
   await member('lynne.robbins@contoso.example', 'Lynne Robbins', []);
-  await member('miriam.graham@contoso.example', 'Miriam Graham', ['admin'], { accountEnabled: false });
+  await member('miriam.graham@contoso.example', 'Miriam Graham', ['admin']);
+  await member('nestor.wilke@contoso.example', 'Nestor Wilke', []);
   consoleUrl = `${idp.baseUrl}/contoso/console`;
   browser = await launchChromium();
 });
@@ -272,15 +273,24 @@ test('a guest, a member without a role and a blocked member get a 403 page', asy
   await idp.admin('POST', '/admin/tenants/contoso/invitations', { invitedUserEmailAddress: 'lee.gu@fabrikam.example', inviteRedirectUrl: `${app.origin}/welcome` });
   for (const [email, reason] of [
     ['lee.gu@fabrikam.example', 'Guests can’t use this console'],
-    ['miriam.graham@contoso.example', 'Your account is blocked'],
+    ['nestor.wilke@contoso.example', 'Your role doesn’t allow this page'],
   ] as const) {
     const { context, page } = await signInToConsole(email);
-    const heading = page.getByRole('heading', { name: 'You don’t have access to this page' });
-    await heading.waitFor();
+    await page.getByRole('heading', { name: 'You don’t have access to this page' }).waitFor();
     expect(await page.locator('.lead').textContent()).toContain(reason);
     if (email.startsWith('lee')) await check(page, '21-forbidden-guest');
     await context.close();
   }
+
+  // An administrator blocked while signed in to the console: the next page is a 403.
+  const { context, page } = await signInToConsole('miriam.graham@contoso.example');
+  await page.getByRole('heading', { name: 'Guests' }).waitFor();
+  const miriam = (await idp.users.findByMail('contoso', 'miriam.graham@contoso.example'))!;
+  expect(await idp.users.update('contoso', miriam, { ...miriam, accountEnabled: false })).toBeDefined();
+  const response = await page.goto(`${consoleUrl}/guests`);
+  expect(response?.status()).toBe(403);
+  expect(await page.locator('.lead').textContent()).toContain('Your account is blocked');
+  await context.close();
 });
 
 test('a POST without the session’s CSRF token is refused, and changes nothing', async () => {
