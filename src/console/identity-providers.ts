@@ -101,7 +101,7 @@ export async function confirmDeleteIdentityProvider(deps: ConsoleDeps, ctx: Sign
 /** POST `/identity-providers/{id}/delete`: guests who redeemed through it can no longer sign in with it. */
 export async function deleteIdentityProvider(deps: ConsoleDeps, ctx: SignedInContext): Promise<void> {
   if (!(await deps.identityProviders.delete(ctx.state.tenant.id, ctx.params.id ?? ''))) return deps.pages.sendMessage(ctx, 'notFound', 404);
-  seeOther(ctx, consoleUrl(ctx, '/identity-providers?done=deleted'));
+  seeOther(ctx, consoleUrl(ctx, '/identity-providers?done=providerDeleted'));
 }
 
 function fieldOf(path: PropertyKey | undefined): 'issuer' | 'clientId' | 'domains' | 'displayName' | 'secret' {

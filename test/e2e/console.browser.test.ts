@@ -202,6 +202,27 @@ test('the administrator adds an identity provider (refused by the issuer check),
   await page.getByRole('button', { name: 'Check and save' }).click();
   await page.getByRole('alert').filter({ hasText: 'issuer check failed' }).waitFor();
   await check(page, '10-identity-provider-refused');
+  expect((await idp.admin('GET', '/admin/tenants/contoso/identityProviders')).body.value).toEqual([]);
+
+  // A real issuer (another tenant of this deployment stands in for the partner's provider).
+  expect((await idp.admin('POST', '/admin/tenants', { id: 'partner', displayName: 'Partner' })).status).toBe(201);
+  await page.getByLabel('Issuer').fill(`${idp.baseUrl}/partner/v2.0`);
+  await page.getByLabel('Client secret').fill('a-secret');
+  await page.getByLabel('Name').fill('Partner sign-in');
+  await page.getByRole('button', { name: 'Check and save' }).click();
+  await page.getByRole('status').filter({ hasText: 'saved' }).waitFor();
+  await page.getByRole('row', { name: /Partner sign-in/ }).waitFor();
+  expect((await idp.admin('GET', '/admin/tenants/contoso/identityProviders/partner')).body).toMatchObject({
+    type: 'oidc', issuer: `${idp.baseUrl}/partner/v2.0`, clientId: 'guest-idp', domains: ['partner.example'],
+  });
+  await page.getByRole('link', { name: 'Partner sign-in' }).click();
+  await page.getByRole('heading', { name: 'Edit identity provider' }).waitFor();
+  await check(page, '10-identity-provider-edit');
+  await page.getByRole('link', { name: 'Delete provider' }).click();
+  await check(page, '10-identity-provider-delete');
+  await page.getByRole('button', { name: 'Delete' }).click();
+  await page.getByRole('status').filter({ hasText: 'The identity provider was deleted.' }).waitFor();
+  expect((await idp.admin('GET', '/admin/tenants/contoso/identityProviders')).body.value).toEqual([]);
 
   await page.getByRole('link', { name: 'Signing keys' }).click();
   const before = await page.locator('tbody code').allTextContents();
