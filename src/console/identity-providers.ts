@@ -88,7 +88,7 @@ export async function saveIdentityProvider(deps: ConsoleDeps, ctx: SignedInConte
   };
   const conflict = await deps.identityProviders.save(tenant.id, provider, body.clientSecret);
   if (conflict) return refuse('console.identityProviders.invalid.domainTaken', 409);
-  seeOther(ctx, consoleUrl(ctx, '/identity-providers?done=saved'));
+  seeOther(ctx, consoleUrl(ctx, '/identity-providers?done=providerSaved'));
 }
 
 /** GET `/identity-providers/{id}/delete`: the confirmation step. */

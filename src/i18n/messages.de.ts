@@ -191,7 +191,7 @@ export const de = {
   'console.nav.members': 'Mitglieder und Rollen',
   'console.nav.signIns': 'Anmeldeprotokoll',
   'console.nav.audit': 'Überwachungsprotokoll',
-  'console.done': '{done, select, providerDeleted {Der Identitätsanbieter wurde gelöscht.} deleted {Der Gast wurde gelöscht.} resent {Eine neue Einladung ist unterwegs.} reset {Die Einlösung wurde zurückgesetzt, eine neue Einladung ist unterwegs.} saved {Ihre Änderungen wurden gespeichert.} rotated {Neue Signaturschlüssel wurden erstellt. Token werden ab jetzt damit signiert.} other {Erledigt.}}',
+  'console.done': '{done, select, providerSaved {Die Prüfung des Ausstellers war erfolgreich: Sein Discovery-Dokument nennt genau diesen Aussteller. Der Anbieter wurde gespeichert.} providerDeleted {Der Identitätsanbieter wurde gelöscht.} deleted {Der Gast wurde gelöscht.} resent {Eine neue Einladung ist unterwegs.} reset {Die Einlösung wurde zurückgesetzt, eine neue Einladung ist unterwegs.} saved {Ihre Änderungen wurden gespeichert.} rotated {Neue Signaturschlüssel wurden erstellt. Token werden ab jetzt damit signiert.} other {Erledigt.}}',
   'console.problem.tooManyMails': 'An diese Adresse gingen zuletzt zu viele Einladungen. Versuchen Sie es später erneut, oder kopieren Sie stattdessen den Einladungslink.',
   'console.problem.unavailable': 'Das konnte gerade nicht gespeichert werden; nichts wurde geändert. Versuchen Sie es erneut.',
   'console.problem.conflict': 'Jemand hat dies im selben Moment geändert. Sehen Sie es sich erneut an und versuchen Sie es noch einmal.',

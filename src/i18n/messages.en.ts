@@ -211,7 +211,7 @@ export const en = {
   'console.nav.members': 'Members and roles',
   'console.nav.signIns': 'Sign-in log',
   'console.nav.audit': 'Audit log',
-  'console.done': '{done, select, providerDeleted {The identity provider was deleted.} deleted {The guest was deleted.} resent {A new invitation is on its way.} reset {The redemption was reset and a new invitation is on its way.} saved {Your changes were saved.} rotated {New signing keys were made. Tokens are signed with them from now on.} other {Done.}}',
+  'console.done': '{done, select, providerSaved {The issuer check passed: its discovery document names exactly this issuer. The provider was saved.} providerDeleted {The identity provider was deleted.} deleted {The guest was deleted.} resent {A new invitation is on its way.} reset {The redemption was reset and a new invitation is on its way.} saved {Your changes were saved.} rotated {New signing keys were made. Tokens are signed with them from now on.} other {Done.}}',
   'console.problem.tooManyMails': 'Too many invitation mails went to this address recently. Try again later, or copy the invitation link instead.',
   'console.problem.unavailable': 'This could not be saved just now, so nothing was changed. Try again.',
   'console.problem.conflict': 'Someone changed this at the same moment. Look at it again and retry.',

@@ -191,7 +191,7 @@ export const es = {
   'console.nav.members': 'Miembros y roles',
   'console.nav.signIns': 'Registro de inicios de sesión',
   'console.nav.audit': 'Registro de auditoría',
-  'console.done': '{done, select, providerDeleted {Se ha eliminado el proveedor de identidad.} deleted {Se ha eliminado el invitado.} resent {Una nueva invitación va de camino.} reset {Se ha restablecido el canje y una nueva invitación va de camino.} saved {Se han guardado los cambios.} rotated {Se han creado nuevas claves de firma. Los tokens se firman con ellas a partir de ahora.} other {Hecho.}}',
+  'console.done': '{done, select, providerSaved {La comprobación del emisor ha sido correcta: su documento de detección nombra exactamente este emisor. Se ha guardado el proveedor.} providerDeleted {Se ha eliminado el proveedor de identidad.} deleted {Se ha eliminado el invitado.} resent {Una nueva invitación va de camino.} reset {Se ha restablecido el canje y una nueva invitación va de camino.} saved {Se han guardado los cambios.} rotated {Se han creado nuevas claves de firma. Los tokens se firman con ellas a partir de ahora.} other {Hecho.}}',
   'console.problem.tooManyMails': 'Se han enviado demasiadas invitaciones a esta dirección hace poco. Inténtelo más tarde o copie el enlace de invitación.',
   'console.problem.unavailable': 'No se ha podido guardar en este momento, así que no se ha cambiado nada. Inténtelo de nuevo.',
   'console.problem.conflict': 'Alguien lo ha cambiado en el mismo momento. Vuelva a mirarlo e inténtelo otra vez.',

@@ -192,7 +192,7 @@ export const fr = {
   'console.nav.members': 'Membres et rôles',
   'console.nav.signIns': 'Journal des connexions',
   'console.nav.audit': 'Journal d’audit',
-  'console.done': '{done, select, providerDeleted {Le fournisseur d’identité a été supprimé.} deleted {L’invité a été supprimé.} resent {Une nouvelle invitation est en route.} reset {L’utilisation a été réinitialisée et une nouvelle invitation est en route.} saved {Vos modifications ont été enregistrées.} rotated {De nouvelles clés de signature ont été créées. Les jetons sont désormais signés avec elles.} other {C’est fait.}}',
+  'console.done': '{done, select, providerSaved {La vérification de l’émetteur a réussi : son document de découverte nomme exactement cet émetteur. Le fournisseur a été enregistré.} providerDeleted {Le fournisseur d’identité a été supprimé.} deleted {L’invité a été supprimé.} resent {Une nouvelle invitation est en route.} reset {L’utilisation a été réinitialisée et une nouvelle invitation est en route.} saved {Vos modifications ont été enregistrées.} rotated {De nouvelles clés de signature ont été créées. Les jetons sont désormais signés avec elles.} other {C’est fait.}}',
   'console.problem.tooManyMails': 'Trop d’invitations ont été envoyées récemment à cette adresse. Réessayez plus tard, ou copiez plutôt le lien d’invitation.',
   'console.problem.unavailable': 'L’enregistrement a échoué pour le moment ; rien n’a été modifié. Réessayez.',
   'console.problem.conflict': 'Quelqu’un a modifié cet élément au même moment. Regardez-le de nouveau et réessayez.',

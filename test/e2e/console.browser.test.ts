@@ -210,7 +210,7 @@ test('the administrator adds an identity provider (refused by the issuer check),
   await page.getByLabel('Client secret').fill('a-secret');
   await page.getByLabel('Name').fill('Partner sign-in');
   await page.getByRole('button', { name: 'Check and save' }).click();
-  await page.getByRole('status').filter({ hasText: 'saved' }).waitFor();
+  await page.getByRole('status').filter({ hasText: 'The issuer check passed' }).waitFor();
   await page.getByRole('row', { name: /Partner sign-in/ }).waitFor();
   expect((await idp.admin('GET', '/admin/tenants/contoso/identityProviders/partner')).body).toMatchObject({
     type: 'oidc', issuer: `${idp.baseUrl}/partner/v2.0`, clientId: 'guest-idp', domains: ['partner.example'],
