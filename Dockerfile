@@ -11,5 +11,9 @@ COPY config ./config
 COPY bin ./bin
 USER node
 EXPOSE 3000
-HEALTHCHECK --interval=30s --timeout=3s CMD node -e "fetch('http://127.0.0.1:'+process.env.PORT+'/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+# Liveness (/healthz), not readiness (/readyz): while Redis is away the process answers 503 and
+# reconnects by itself, so an orchestrator that restarts unhealthy containers must not kill it
+# for an outage it will recover from (a restart would not bring Redis back either). /readyz is
+# for a load balancer deciding where to send requests.
+HEALTHCHECK --interval=30s --timeout=3s CMD node -e "fetch('http://127.0.0.1:'+process.env.PORT+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 CMD ["node", "src/main.ts"]

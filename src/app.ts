@@ -70,6 +70,8 @@ export interface AppOptions {
   log: Logger;
   /** First part of every store key, when not config.keyNamespace; tests give each run its own. */
   keyNamespace?: string;
+  /** When this run of the server began (a worker gets its primary's): the development outbox shows mail since. */
+  runStartedAt?: Date;
 }
 
 /** The pieces of a running guest-idp, for main.ts, the dev seed and tests. */
@@ -95,7 +97,7 @@ export interface GuestIdp {
 const INTERACTIONS_DIRECTORY = join(import.meta.dirname, '..', 'interactions');
 
 /** Builds the Koa app and everything it needs; opening and closing the store is the caller's. */
-export function createApp({ config, store, log, keyNamespace }: AppOptions): GuestIdp {
+export function createApp({ config, store, log, keyNamespace, runStartedAt }: AppOptions): GuestIdp {
   const keys = new Keys(keyNamespace ?? config.keyNamespace);
   const secrets = new SecretBox(config.keyEncryptionKey);
   const pages = new Pages(INTERACTIONS_DIRECTORY);
@@ -105,7 +107,7 @@ export function createApp({ config, store, log, keyNamespace }: AppOptions): Gue
   const outbound = new OutboundHttp({ allowPrivate: config.allowPrivateUpstreams, ownOrigin: config.baseUrl });
   const mailer: Mailer = config.smtpUrl
     ? new SmtpMailer(config.smtpUrl, config.mailFrom, log)
-    : new OutboxMailer(config.outboxDir, config.mailFrom, log);
+    : new OutboxMailer(config.outboxDir, config.mailFrom, log, runStartedAt);
 
   // Records
   const tenantRepository = new TenantRepository(store, keys);

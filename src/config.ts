@@ -9,6 +9,7 @@ import {
   ADMIN_TOKEN_MIN_LENGTH, DEFAULT_OTP_TTL_SECONDS, DEFAULT_PASSCODE_SENDS_PER_IP, DEFAULT_SESSION_TTL_SECONDS, MAIL_RETRY,
   MAX_WORKER_PROCESSES, PROVIDER_CACHE_SIZE, TOKEN_TTL,
 } from './limits.ts';
+import { GENERATE_SECRET_HINT, secretKeyProblem } from './secret-keys.ts';
 import { DEFAULT_KEY_NAMESPACE } from './store/keys.ts';
 import type { RedisEndpoint, RedisTarget } from './store/redis-store.ts';
 
@@ -92,6 +93,14 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     if (missing.length > 0) problems.unshift(`missing ${missing.join(', ')}`);
     if (adminToken && adminToken.length < ADMIN_TOKEN_MIN_LENGTH) {
       problems.push(`ADMIN_TOKEN must be at least ${ADMIN_TOKEN_MIN_LENGTH} characters`);
+    }
+    // Never the key itself in the message: only which one, and why.
+    const weak = [
+      ...cookieKeys.map((key, index) => ({ name: cookieKeys.length > 1 ? `COOKIE_KEYS key ${index + 1}` : 'COOKIE_KEYS', problem: secretKeyProblem(key) })),
+      ...(keyEncryptionKey ? [{ name: 'KEY_ENCRYPTION_KEY', problem: secretKeyProblem(keyEncryptionKey) }] : []),
+    ].filter(({ problem }) => problem !== undefined);
+    if (weak.length > 0) {
+      problems.push(`${weak.map(({ name, problem }) => `${name} ${problem}`).join(' and ')}: ${GENERATE_SECRET_HINT}`);
     }
   }
 

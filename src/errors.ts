@@ -25,6 +25,12 @@ export class ForbiddenError extends GuestIdpError {
   readonly code = 'Authorization_RequestDenied';
 }
 
+/**
+ * The user's account is blocked (accountEnabled false, Entra's "Block sign-in"): a sign-in that
+ * otherwise succeeded is refused. The sign-in pages turn it into a page of its own.
+ */
+export class AccountBlockedError extends ForbiddenError {}
+
 export class NotFoundError extends GuestIdpError {
   readonly status = 404;
   readonly code = 'Request_ResourceNotFound';

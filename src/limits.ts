@@ -153,6 +153,13 @@ export const REPLICA_ACKNOWLEDGEMENT_TIMEOUT_MS = 500;
 export const ADMIN_BODY_LIMIT = '64kb';
 /** Minimum length of the deployment admin token in production (contract). */
 export const ADMIN_TOKEN_MIN_LENGTH = 32;
+/**
+ * Least key material for COOKIE_KEYS (each key) and KEY_ENCRYPTION_KEY in production: 32
+ * characters, what `openssl rand -base64 32` gives a few more of (256 bits).
+ */
+export const SECRET_KEY_MIN_LENGTH = 32;
+/** Fewer different characters than this in a key is typed text (`kkkk…`, `abcabc…`), not random. */
+export const SECRET_KEY_MIN_DISTINCT_CHARACTERS = 10;
 
 /** Tenant ids that name routes or Microsoft's tenant-less endpoints, never a tenant. */
 export const RESERVED_TENANT_IDS = new Set([

@@ -13,7 +13,16 @@ import type { KeyValueStore } from './store/key-value-store.ts';
 import { MemoryStore } from './store/memory-store.ts';
 import { RedisStore } from './store/redis-store.ts';
 
+/** The primary's start, handed to its workers, so every process of a run agrees when the run began. */
+const RUN_STARTED_AT_ENV = 'GUEST_IDP_RUN_STARTED_AT';
+
+function runStartedAt(): Date {
+  const inherited = cluster.isWorker ? Date.parse(process.env[RUN_STARTED_AT_ENV] ?? '') : Number.NaN;
+  return Number.isNaN(inherited) ? new Date() : new Date(inherited);
+}
+
 async function main(): Promise<void> {
+  const startedAt = runStartedAt();
   let config: Config;
   try {
     config = loadConfig(process.env);
@@ -25,12 +34,12 @@ async function main(): Promise<void> {
 
   const log = createLogger(config.logLevel);
   if (config.workers > 1 && cluster.isPrimary) {
-    await superviseWorkers(config, log);
+    await superviseWorkers(config, log, startedAt);
     return;
   }
 
   const store = await openStore(config, log);
-  const idp = createApp({ config, store, log });
+  const idp = createApp({ config, store, log, runStartedAt: startedAt });
   const server = createServer();
   stopOnSignals(server, {
     graceMs: SHUTDOWN_GRACE_MS,
@@ -68,16 +77,18 @@ async function main(): Promise<void> {
  * the demo tenant exists, and a restarted worker does not seed again) and the admin token made up
  * for development, handed to every worker so each accepts the one the banner shows.
  */
-async function superviseWorkers(config: Config, log: Logger): Promise<void> {
+async function superviseWorkers(config: Config, log: Logger, startedAt: Date): Promise<void> {
+  // Every worker would find a taken port and say so: find out once, before seeding or forking.
+  await probePort(config);
   let demo: DemoSeed | undefined;
   if (!config.production) {
     const store = await openStore(config, log);
-    const idp = createApp({ config, store, log });
+    const idp = createApp({ config, store, log, runStartedAt: startedAt });
     demo = await seedDemo(idp);
     await idp.close();
     await store.close();
   }
-  await runWorkerProcesses({ count: config.workers, env: { ADMIN_TOKEN: config.adminToken }, log });
+  await runWorkerProcesses({ count: config.workers, env: { ADMIN_TOKEN: config.adminToken, [RUN_STARTED_AT_ENV]: startedAt.toISOString() }, log });
   if (demo) printDevelopmentBanner(config, demo, developmentDefaultsInUse(config, process.env));
 }
 
@@ -98,6 +109,18 @@ function listen(server: Server, port: number, host: string | undefined): Promise
       resolve();
     });
   });
+}
+
+/** Listens on the configured port and lets go again; a failure is the one line and exit 1. */
+async function probePort(config: Config): Promise<void> {
+  const probe = createServer();
+  try {
+    await listen(probe, config.port, config.host);
+  } catch (error) {
+    console.error(`guest-idp cannot start: ${describeListenError(error as NodeJS.ErrnoException, config)}.`);
+    process.exit(1);
+  }
+  await new Promise((resolve) => probe.close(resolve));
 }
 
 /** One line an operator can act on, instead of a stack trace. */

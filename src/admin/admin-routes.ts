@@ -19,6 +19,7 @@ import { leaveSquareLogoBodyUnparsed, mountBrandingApi } from './branding-api.ts
 import { mountClientsApi } from './clients-api.ts';
 import { mountIdentityProvidersApi } from './identity-providers-api.ts';
 import { mountInvitationsApi } from './invitations-api.ts';
+import { mountOpenApiDocument } from './openapi/openapi-route.ts';
 import { mountPoliciesApi } from './policies-api.ts';
 import type { TenantAdminTokens } from './tenant-admin-tokens.ts';
 import { SkipTokens } from './skip-token.ts';
@@ -44,6 +45,8 @@ export function adminRoutes(dependencies: AdminApiDependencies): Router<AdminSta
   const { config, log, tenants, clients, providers, invitations, guests, tenantAdmins, identityProviders, connector, branding } = dependencies;
   const router = new Router<AdminState>({ prefix: '/admin' });
   router.use(adminErrors(log));
+  // Before the token check: the document is public (it describes the API, it holds no data).
+  mountOpenApiDocument(router, config.baseUrl);
   router.use(requireAdmin(config.adminToken, tenantAdmins));
   router.use(leaveSquareLogoBodyUnparsed);
   router.use(bodyParser({ enableTypes: ['json'], jsonLimit: ADMIN_BODY_LIMIT, jsonStrict: true }));

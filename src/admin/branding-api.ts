@@ -13,6 +13,7 @@ import type { TenantService } from '../tenants/tenant-service.ts';
 import type { AdminState } from './admin-auth.ts';
 import { parseBody } from './parse-body.ts';
 import { updateBrandingBody } from './schemas.ts';
+import type { BrandingView } from './views.ts';
 
 const SQUARE_LOGO_PATH = /^\/admin\/tenants\/[^/]+\/branding\/squareLogo$/;
 
@@ -35,7 +36,7 @@ export const leaveSquareLogoBodyUnparsed: Middleware = (ctx, next) => {
  * that would promise Graph's CDN semantics.
  */
 export function mountBrandingApi(router: Router<AdminState>, tenants: TenantService, branding: BrandingRepository, baseUrl: string): void {
-  const view = (tenant: Tenant, current: Branding) => ({
+  const view = (tenant: Tenant, current: Branding): BrandingView => ({
     backgroundColor: current.backgroundColor ?? null,
     signInPageText: current.signInPageText ?? null,
     usernameHintText: current.usernameHintText ?? null,

@@ -12,6 +12,7 @@ import type { TenantService } from '../tenants/tenant-service.ts';
 import type { AdminState } from './admin-auth.ts';
 import { parseBody } from './parse-body.ts';
 import { displayName } from './schemas.ts';
+import type { IdentityProviderView } from './views.ts';
 
 export const GOOGLE_ISSUER = 'https://accounts.google.com';
 
@@ -41,7 +42,7 @@ export const identityProviderBody = z.strictObject({
   if (new Set(body.domains).size !== (body.domains ?? []).length) issues.addIssue({ code: 'custom', path: ['domains'], message: 'lists a domain twice' });
 });
 
-function view(provider: IdentityProvider) {
+function view(provider: IdentityProvider): IdentityProviderView {
   const { id, type, displayName, issuer, clientId, domains, createdDateTime } = provider;
   return { id, type, displayName, issuer, clientId, domains, createdDateTime };
 }

@@ -9,11 +9,12 @@ import type { Tenant } from '../tenants/tenant.ts';
 import type { TenantService } from '../tenants/tenant-service.ts';
 import type { AdminState } from './admin-auth.ts';
 import { parseBody } from './parse-body.ts';
+import type { EmailOtpPolicyView } from './views.ts';
 
-const emailOtpPolicyBody = z.strictObject({ state: z.enum(EMAIL_OTP_POLICY_STATES) });
+export const emailOtpPolicyBody = z.strictObject({ state: z.enum(EMAIL_OTP_POLICY_STATES) });
 
 /** The primary order must name each of the three primary providers once; the fallback is one of three. */
-const invitationRedemptionBody = z.strictObject({
+export const invitationRedemptionBody = z.strictObject({
   primaryIdentityProviderPrecedenceOrder: z.array(z.enum(PRIMARY_IDENTITY_PROVIDERS))
     .refine((order) => order.length === PRIMARY_IDENTITY_PROVIDERS.length && new Set(order).size === order.length, {
       message: `must list ${PRIMARY_IDENTITY_PROVIDERS.join(', ')}, each once, in the order wanted`,
@@ -28,7 +29,7 @@ const invitationRedemptionBody = z.strictObject({
  * invitationRedemptionIdentityProviderConfiguration).
  */
 export function mountPoliciesApi(router: Router<AdminState>, tenants: TenantService, deploymentDefault: DeploymentEmailOtpDefault): void {
-  const view = (tenant: Tenant) => {
+  const view = (tenant: Tenant): EmailOtpPolicyView => {
     const state = tenant.emailOtpPolicy ?? 'default';
     // `effectiveState` says what `default` currently means, so nobody has to know the deployment's settings.
     return { state, effectiveState: isEmailOtpEnabled(state, deploymentDefault) ? 'enabled' : 'disabled' };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 import { disguisingCharacterIn, disguisingCharacterMessage } from '../display-names.ts';
-import { isEmailAddress, normalizeEmail } from '../guests/user.ts';
+import { isEmailAddress, MEMBER_ROLES, normalizeEmail } from '../guests/user.ts';
 import { SIGN_IN_PAGE_TEXT_MAX_LENGTH, USERNAME_HINT_TEXT_MAX_LENGTH } from '../limits.ts';
 import { CLIENT_ROLES } from '../tenants/provider-configuration.ts';
 import { SIGNING_ALGORITHMS } from '../tenants/signing-keys.ts';
@@ -209,3 +209,17 @@ export function describeIssues(error: z.ZodError): string {
     })
     .join('; ');
 }
+
+/**
+ * PATCH of a user: display name, a member's directory roles (Entra's administrator and Guest
+ * Inviter), and accountEnabled (false is Entra's "Block sign-in"). Roles on a guest are refused
+ * by the users API, which knows the user's type.
+ */
+export const updateUserBody = z.strictObject({
+  displayName: displayName.optional(),
+  roles: z.array(z.enum(MEMBER_ROLES, { error: `must each be one of ${MEMBER_ROLES.join(', ')}` }))
+    .max(MEMBER_ROLES.length, `at most ${MEMBER_ROLES.length} roles`)
+    .refine((roles) => new Set(roles).size === roles.length, { message: 'must not name a role twice' })
+    .optional(),
+  accountEnabled: z.boolean().optional(),
+}).refine((body) => Object.keys(body).length > 0, { message: 'give at least one of displayName, roles, accountEnabled' });

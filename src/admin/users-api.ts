@@ -6,16 +6,16 @@ import { z } from 'zod';
 
 import { BadRequestError, ConflictError } from '../errors.ts';
 import type { Guests } from '../guests/guests.ts';
-import { SIGN_IN_SOURCES, type User } from '../guests/user.ts';
+import { isAccountEnabled, SIGN_IN_SOURCES, type User } from '../guests/user.ts';
 import { USER_FILTER_FIELDS, type UserFilter, type UserFilterField } from '../store/user-repository.ts';
 import type { TenantService } from '../tenants/tenant-service.ts';
 import type { AdminState } from './admin-auth.ts';
 import { parseBody } from './parse-body.ts';
-import { displayName, emailAddress } from './schemas.ts';
+import { displayName, emailAddress, updateUserBody } from './schemas.ts';
 import type { SkipTokens } from './skip-token.ts';
 
 /** A member of the tenant: its own people, who sign in here and are guests elsewhere. */
-const createMemberBody = z.strictObject({
+export const createMemberBody = z.strictObject({
   mail: emailAddress,
   displayName: displayName.optional(),
 });
@@ -42,6 +42,9 @@ export function userView(user: User) {
     source: user.source,
     createdDateTime: user.createdDateTime,
     lastSignInDateTime: user.lastSignInDateTime,
+    // Directory roles are a member's; a guest holds none and shows no field for them.
+    ...(user.userType === 'Member' ? { roles: user.roles ?? [] } : {}),
+    accountEnabled: isAccountEnabled(user),
   };
 }
 
@@ -84,7 +87,7 @@ function pageSize(top: string | undefined): number {
   return size;
 }
 
-/** `/admin/tenants/{t}/users`: the tenant's guests (and members), listed, shown, deleted. */
+/** `/admin/tenants/{t}/users`: the tenant's guests (and members), listed, shown, changed, deleted. */
 export function mountUsersApi(router: Router<AdminState>, tenants: TenantService, guests: Guests, baseUrl: string, skipTokens: SkipTokens): void {
   router.get('/tenants/:tenantId/users', async (ctx) => {
     const tenant = await tenants.get(ctx.params.tenantId as string);
@@ -133,6 +136,12 @@ export function mountUsersApi(router: Router<AdminState>, tenants: TenantService
   router.get('/tenants/:tenantId/users/:userId', async (ctx) => {
     const tenant = await tenants.get(ctx.params.tenantId as string);
     ctx.body = userView(await guests.get(tenant.id, ctx.params.userId as string));
+  });
+
+  router.patch('/tenants/:tenantId/users/:userId', async (ctx) => {
+    const tenant = await tenants.get(ctx.params.tenantId as string);
+    const body = parseBody(ctx, updateUserBody);
+    ctx.body = userView(await guests.update(tenant.id, ctx.params.userId as string, body));
   });
 
   router.delete('/tenants/:tenantId/users/:userId', async (ctx) => {

@@ -34,6 +34,6 @@ export function addInvitationCommands(program: Command, context: CommandContext)
     .action(async (tenant: string, email: string, options: InvitationOptions, command: Command) => {
       const { api, output } = context(command);
       const invitation = await invite(api, tenant, email, options);
-      show(output, invitation, () => record(invitation, ['id', 'invitedUserEmailAddress', 'status', 'invitedUser', 'sendInvitationMessage', 'inviteRedeemUrl']));
+      show(output, invitation, () => record(invitation, ['id', 'invitedUserEmailAddress', 'status', 'invitedUser.id', 'sendInvitationMessage', 'inviteRedeemUrl']));
     });
 }

@@ -13,8 +13,11 @@ import { record, type Row, show, table } from './output.ts';
 
 type User = Row & { id: string; mail: string };
 
+/** The API's member roles (src/guests/user.ts MEMBER_ROLES), for the help text; the API checks them. */
+const MEMBER_ROLE_NAMES = ['admin', 'guestInviter'];
+
 const USER_COLUMNS = ['id', 'mail', 'displayName', 'userType', 'externalUserState', 'source', 'lastSignInDateTime'];
-const USER_FIELDS = [...USER_COLUMNS, 'externalUserStateChangeDateTime', 'createdDateTime'];
+const USER_FIELDS = [...USER_COLUMNS, 'accountEnabled', 'roles', 'externalUserStateChangeDateTime', 'createdDateTime'];
 
 /** A user named by id, or by address (looked up with `$filter=mail eq`). */
 async function findUser(api: AdminClient, tenant: string, idOrEmail: string): Promise<User> {
@@ -64,6 +67,24 @@ export function addUsersCommands(program: Command, context: CommandContext): voi
       const { api, output } = context(command);
       const found = await findUser(api, tenant, user);
       show(output, found, () => record(found, USER_FIELDS));
+    });
+  users.command('update').argument('<tenant>', 'tenant id').argument('<user>', 'user id or email address')
+    .description('change a user: display name, a member\'s roles, or block sign-in (which ends their sessions and tokens at once)')
+    .option('--display-name <displayName>', 'display name')
+    .option('--roles <roles>', `a member's directory roles, comma-separated (${MEMBER_ROLE_NAMES.join(', ')}); "" for none`)
+    .addOption(new Option('--block', 'block sign-in: end the user\'s sessions and tokens, refuse every sign-in').conflicts('unblock'))
+    .addOption(new Option('--unblock', 'let the user sign in again'))
+    .action(async (tenant: string, user: string, options: { displayName?: string; roles?: string; block?: boolean; unblock?: boolean }, command: Command) => {
+      const { api, output } = context(command);
+      const changes = {
+        ...(options.displayName !== undefined ? { displayName: options.displayName } : {}),
+        ...(options.roles !== undefined ? { roles: options.roles.split(',').map((role) => role.trim()).filter(Boolean) } : {}),
+        ...(options.block ? { accountEnabled: false } : options.unblock ? { accountEnabled: true } : {}),
+      };
+      if (Object.keys(changes).length === 0) throw new AdminApiError('nothing to change: give --display-name, --roles, --block or --unblock', EXIT.usage);
+      const found = await findUser(api, tenant, user);
+      const updated = await api.patch<User>(`${tenantPath(tenant)}/users/${found.id}`, changes);
+      show(output, updated, () => record(updated, USER_FIELDS));
     });
   users.command('delete').argument('<tenant>', 'tenant id').argument('<user>', 'user id or email address')
     .description('delete a user; their sessions, grants and tokens end at once')

@@ -5,7 +5,7 @@ import type { Config } from '../config.ts';
 import type { UpstreamConnector } from '../federation/upstream-connector.ts';
 import type { Guests } from '../guests/guests.ts';
 import type { Invitations } from '../guests/invitations.ts';
-import type { MemberRole, User } from '../guests/user.ts';
+import { isAccountEnabled, type MemberRole, type User } from '../guests/user.ts';
 import type { IdentityProviderRepository } from '../store/identity-provider-repository.ts';
 import type { UserRepository } from '../store/user-repository.ts';
 import type { SkipTokens } from '../admin/skip-token.ts';
@@ -75,7 +75,7 @@ export function requireRole(deps: ConsoleDeps, roles: readonly MemberRole[], han
 function forbiddenReason(user: User | undefined): string {
   if (!user) return 'noUser';
   if (user.userType !== 'Member') return 'guest';
-  if (user.accountEnabled === false) return 'blocked';
+  if (!isAccountEnabled(user)) return 'blocked';
   return 'role';
 }
 

@@ -1,4 +1,3 @@
-import { setMemberRoles } from '../guests/member-roles.ts';
 import { MEMBER_ROLES, type MemberRole, type User } from '../guests/user.ts';
 import { guestLocale } from '../i18n/guest-locale.ts';
 import { t } from '../i18n/translate.ts';
@@ -25,8 +24,8 @@ export async function membersPage(deps: ConsoleDeps, ctx: SignedInContext, probl
 }
 
 /**
- * POST `/members/{id}/roles`: the member's roles become the ticked ones (setMemberRoles, shared
- * with the admin API). An administrator cannot take their own admin role: someone must stay able
+ * POST `/members/{id}/roles`: the member's roles become the ticked ones (Guests.update, as the
+ * admin API's `PATCH /users/{id}` sets them). An administrator cannot take their own admin role: someone must stay able
  * to run the tenant, and another administrator can.
  */
 export async function setRoles(deps: ConsoleDeps, ctx: SignedInContext): Promise<void> {
@@ -35,7 +34,7 @@ export async function setRoles(deps: ConsoleDeps, ctx: SignedInContext): Promise
   const locale = guestLocale(ctx);
   if (memberId === ctx.state.user.id && !roles.includes('admin')) return membersPage(deps, ctx, t(locale, 'console.members.keepOwnAdmin'));
   try {
-    await setMemberRoles(deps.users, ctx.state.tenant.id, memberId, roles);
+    await deps.guests.update(ctx.state.tenant.id, memberId, { roles });
   } catch (error) {
     return membersPage(deps, ctx, t(locale, actionProblem(error)));
   }

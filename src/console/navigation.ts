@@ -1,4 +1,4 @@
-import type { MemberRole, User } from '../guests/user.ts';
+import { isAccountEnabled, type MemberRole, type User } from '../guests/user.ts';
 import type { MessageKey } from '../i18n/translate.ts';
 
 /** One entry of the console's navigation: its path under the console, label, and who may open it. */
@@ -35,7 +35,7 @@ export const CONSOLE_NAVIGATION: readonly NavigationEntry[] = [
 
 /** The console roles a user holds: a member's, unless blocked; guests hold none. */
 export function consoleRolesOf(user: User): MemberRole[] {
-  if (user.userType !== 'Member' || user.accountEnabled === false) return [];
+  if (user.userType !== 'Member' || !isAccountEnabled(user)) return [];
   return user.roles ?? [];
 }
 

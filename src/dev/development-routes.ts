@@ -19,7 +19,7 @@ const DEMO_TRANSACTION_SECONDS = 60 * 60;
 
 /**
  * Development mode only (never mounted in production):
- * - `/dev/outbox` lists the mail the outbox caught, codes included;
+ * - `/dev/outbox` lists the mail the outbox caught since the server started, codes included;
  * - `/demo` is a relying party of the demo tenant, driven by openid-client exactly as a real app
  *   would be: code flow with PKCE, state and nonce, ending on a page of the ID token's claims.
  */
@@ -41,10 +41,14 @@ export function developmentRoutes({ config, pages, outbox }: DevelopmentDependen
   router.get('/', (ctx) => ctx.redirect('/demo'));
 
   router.get('/dev/outbox', async (ctx) => {
+    const listing = outbox ? await outbox.list() : { messages: [], earlier: 0 };
     pages.send(ctx, 'dev-outbox', {
       title: 'Development outbox',
       wide: true,
-      messages: outbox ? await outbox.list() : [],
+      messages: listing.messages,
+      earlier: listing.earlier,
+      outboxDir: config.outboxDir,
+      memoryStore: !config.redis,
       smtpConfigured: !outbox,
     });
   });

@@ -1,4 +1,4 @@
-import { ConcurrentChangeError, NotFoundError } from '../errors.ts';
+import { BadRequestError, ConcurrentChangeError, NotFoundError } from '../errors.ts';
 import { CONCURRENT_WRITE_ATTEMPTS } from '../limits.ts';
 import type { InvitationRepository } from '../store/invitation-repository.ts';
 import type { KeyValueStore } from '../store/key-value-store.ts';
@@ -6,7 +6,7 @@ import type { Keys } from '../store/keys.ts';
 import { revokeAccount } from '../store/oidc-adapter.ts';
 import { CHANGED, retryChanged } from '../store/record-version.ts';
 import type { UserCursor, UserFilter, UserPage, UserRepository } from '../store/user-repository.ts';
-import type { User } from './user.ts';
+import { MEMBER_ROLES, type MemberRole, type User } from './user.ts';
 
 /**
  * What an administrator does with a tenant's users after inviting them: list, look up, delete,
@@ -48,6 +48,32 @@ export class Guests {
   /** Signs the user out everywhere in the tenant: sessions, grants, refresh and access tokens. */
   revokeSignIns(tenantId: string, userId: string): Promise<void> {
     return revokeAccount(this.#store, this.#keys, tenantId, userId);
+  }
+
+  /**
+   * An administrator's change of a user (PATCH): display name, a member's roles, and whether the
+   * account may sign in. Blocking (accountEnabled false) ends the user's sessions, grants and
+   * tokens once the block is written, so no sign-in can slip in between: one that finishes
+   * meanwhile is refused by its own compare-and-set (redemption.ts) or loses its tokens here.
+   */
+  async update(tenantId: string, userId: string, changes: UserChanges): Promise<User> {
+    const updated = await retryChanged(CONCURRENT_WRITE_ATTEMPTS, async () => {
+      const user = await this.get(tenantId, userId);
+      if (changes.roles !== undefined && user.userType !== 'Member') {
+        throw new BadRequestError(`roles are for members only; user '${userId}' is a guest.`);
+      }
+      const next: User = {
+        ...user,
+        ...(changes.displayName !== undefined ? { displayName: changes.displayName } : {}),
+        // Stored in one order whatever order they came in, each once.
+        ...(changes.roles !== undefined ? { roles: MEMBER_ROLES.filter((role) => changes.roles?.includes(role)) } : {}),
+        ...(changes.accountEnabled !== undefined ? { accountEnabled: changes.accountEnabled } : {}),
+      };
+      return (await this.#users.update(tenantId, user, next)) ?? CHANGED;
+    }, () => new ConcurrentChangeError(`User '${userId}' of tenant '${tenantId}'`));
+    // Every PATCH that says blocked revokes again: one whose revocation failed is finished by repeating it.
+    if (changes.accountEnabled === false) await this.revokeSignIns(tenantId, userId);
+    return updated;
   }
 
   async delete(tenantId: string, userId: string): Promise<void> {
@@ -94,6 +120,14 @@ export class Guests {
   undoResetRedemption(tenantId: string, { reset, replaced }: ResetRedemption): Promise<boolean> {
     return this.#users.restore(tenantId, reset, replaced);
   }
+}
+
+/** What an administrator may change of a user; what is missing stays as it is. */
+export interface UserChanges {
+  displayName?: string;
+  /** Members only. */
+  roles?: MemberRole[];
+  accountEnabled?: boolean;
 }
 
 /** A reset as written, and the record it replaced (for undoing it). */

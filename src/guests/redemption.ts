@@ -1,13 +1,13 @@
 import { isDeepStrictEqual } from 'node:util';
 
-import { ConcurrentChangeError, NotFoundError } from '../errors.ts';
+import { AccountBlockedError, ConcurrentChangeError, NotFoundError } from '../errors.ts';
 import { CONCURRENT_WRITE_ATTEMPTS } from '../limits.ts';
 import type { InvitationRepository } from '../store/invitation-repository.ts';
 import { CHANGED, retryChanged } from '../store/record-version.ts';
 import type { UserRepository } from '../store/user-repository.ts';
 import type { FederatedSource } from '../federation/upstream.ts';
 import type { UpstreamSignIn } from '../federation/upstream-connector.ts';
-import { normalizeEmail, type SignInSource, type User } from './user.ts';
+import { isAccountEnabled, normalizeEmail, type SignInSource, type User } from './user.ts';
 
 /** Why an upstream sign-in does not sign this user in. */
 export type FederatedRefusal =
@@ -42,7 +42,8 @@ export class Redemptions {
    * The write is compare-and-set. When someone else wrote the user since it was read (another
    * sign-in, a rename), the sign-in is recorded again on the fresh record. When what the sign-in
    * was decided on changed (an administrator reset the redemption, the user was deleted), it is
-   * refused: the guest starts again and goes through home-realm discovery afresh.
+   * refused: the guest starts again and goes through home-realm discovery afresh. A blocked user
+   * (accountEnabled false) is refused with AccountBlockedError, checked on the record written against.
    */
   async recordSignIn(tenantId: string, user: User, source: SignInSource, now = new Date(), stored: User = user): Promise<User> {
     const changes = changedFields(stored, user);
@@ -53,6 +54,7 @@ export class Redemptions {
     const next = await retryChanged(CONCURRENT_WRITE_ATTEMPTS, async () => {
       current ??= await this.#users.find(tenantId, user.id);
       if (!current) throw new NotFoundError(`User '${user.id}' no longer exists in tenant '${tenantId}'.`);
+      if (!isAccountEnabled(current)) throw new AccountBlockedError(`User '${user.id}' of tenant '${tenantId}' is blocked from signing in.`);
       if (!sameRedemption(current, stored) && !sameRedemption(current, intended)) throw new ConcurrentChangeError(`User '${user.id}' of tenant '${tenantId}'`);
       const written = await this.#users.update(tenantId, current, signedIn({ ...current, ...changes }, source, now));
       current = undefined;

@@ -53,6 +53,11 @@ export interface UpstreamIdentity {
   identityProviderId?: string;
 }
 
+/** Whether the user may sign in: only an explicit `accountEnabled: false` blocks (older records have no field). */
+export function isAccountEnabled(user: User): boolean {
+  return user.accountEnabled !== false;
+}
+
 /** What `source` a method records, and the `idp` claim value of email OTP (Entra's "mail"). */
 export const EMAIL_OTP_IDP = 'mail';
 

@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa';
 
-import { ConcurrentChangeError, GuestIdpError } from '../errors.ts';
+import { AccountBlockedError, ConcurrentChangeError, GuestIdpError } from '../errors.ts';
 import type { UpstreamReference } from '../federation/upstream.ts';
 import { UpstreamError } from '../federation/upstream-failure.ts';
 import type { FederatedRefusal } from '../guests/redemption.ts';
@@ -40,6 +40,14 @@ export class SignInProblem extends GuestIdpError {
   /** An administrator changed the guest (reset redemption, say) while they were signing in. */
   static changedMeanwhile(): SignInProblem {
     return new SignInProblem('changedMeanwhile', 409);
+  }
+
+  /**
+   * An administrator blocked the user's sign-in (accountEnabled false): a code of its own, so the
+   * guest knows to ask the tenant's administrator rather than try again.
+   */
+  static accountBlocked(tenantName: string): SignInProblem {
+    return new SignInProblem('accountBlocked', 403, { tenantName });
   }
 
   static forgedForm(): SignInProblem {
@@ -95,8 +103,10 @@ export function renderSignInProblems(pages: Pages): Middleware<TenantState> {
     try {
       await next();
     } catch (caught) {
-      // A compare-and-set on the guest's record that kept losing (src/guests/redemption.ts).
-      const error = caught instanceof ConcurrentChangeError ? SignInProblem.changedMeanwhile() : caught;
+      // A compare-and-set on the guest's record that kept losing, or a blocked user (src/guests/redemption.ts).
+      const error = caught instanceof ConcurrentChangeError ? SignInProblem.changedMeanwhile()
+        : caught instanceof AccountBlockedError ? SignInProblem.accountBlocked(ctx.state.tenant.displayName)
+          : caught;
       if (!(error instanceof SignInProblem)) throw error;
       sendProblemPage(pages, ctx as never, error.code, error.status, {
         values: error.values, tenantName: ctx.state.tenant.displayName, ...(error.retryUrl ? { retryUrl: error.retryUrl } : {}),

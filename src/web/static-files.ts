@@ -12,9 +12,18 @@ const CONTENT_TYPES: Record<string, string> = {
   '.ico': 'image/x-icon',
 };
 
+/** Root paths browsers ask for on their own, answered from the folder (the icon pages link). */
+const ROOT_ALIASES: Record<string, string> = { '/favicon.svg': '/static/favicon.svg' };
+
+/** How long browsers keep a file (and the empty /favicon.ico) before asking again. */
+const STATIC_CACHE_CONTROL = 'public, max-age=3600';
+const FAVICON_ICO_CACHE_CONTROL = 'public, max-age=86400';
+
 /**
  * Serves the few files in `interactions/static` under /static, read once at start-up. No path is
- * ever joined from the request: only names found in the folder are answered.
+ * ever joined from the request: only names found in the folder are answered. `/favicon.svg` is
+ * the pages' icon; `/favicon.ico`, which browsers fetch by themselves on any page (JSON and
+ * oidc-provider's pages too), is an empty 204 that they keep a day, rather than a 400 every load.
  */
 export function staticFiles(directory: string): Middleware {
   const files = new Map<string, { body: Buffer; type: string; etag: string }>();
@@ -25,10 +34,16 @@ export function staticFiles(directory: string): Middleware {
     files.set(`/static/${name}`, { body, type, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 16)}"` });
   }
   return async (ctx, next) => {
-    const file = ctx.method === 'GET' || ctx.method === 'HEAD' ? files.get(ctx.path) : undefined;
+    const reading = ctx.method === 'GET' || ctx.method === 'HEAD';
+    if (reading && ctx.path === '/favicon.ico') {
+      ctx.set('Cache-Control', FAVICON_ICO_CACHE_CONTROL);
+      ctx.status = 204;
+      return;
+    }
+    const file = reading ? files.get(ROOT_ALIASES[ctx.path] ?? ctx.path) : undefined;
     if (!file) return next();
     ctx.set('ETag', file.etag);
-    ctx.set('Cache-Control', 'public, max-age=3600');
+    ctx.set('Cache-Control', STATIC_CACHE_CONTROL);
     if (ctx.get('if-none-match') === file.etag) {
       ctx.status = 304;
       return;

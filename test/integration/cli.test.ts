@@ -250,3 +250,31 @@ test('members, identity providers and the redemption order from the CLI', async 
     await upstream.close();
   }
 });
+
+test('users update: rename, a member\'s roles, block and unblock; invite prints the invited user\'s id, not JSON', async () => {
+  expect((await cli(['tenants', 'create', '--id', 'northwind', '--name', 'Northwind'])).code).toBe(0);
+  const invited = await cli(['invite', 'northwind', 'kim@partner.example', '--redirect', 'https://apps.example/']);
+  expect(invited.code).toBe(0);
+  expect(invited.stdout).toMatch(/^invitedUser\.id:\s+[0-9a-f-]{36}$/m);
+  expect(invited.stdout).not.toContain('{');
+
+  const renamed = await cli(['users', 'update', 'northwind', 'kim@partner.example', '--display-name', 'Kim Akers']);
+  expect(renamed.code).toBe(0);
+  expect(renamed.stdout).toMatch(/^displayName:\s+Kim Akers$/m);
+  const blocked = await json(['users', 'update', 'northwind', 'kim@partner.example', '--block']);
+  expect(blocked).toMatchObject({ displayName: 'Kim Akers', accountEnabled: false });
+  const unblocked = await cli(['users', 'update', 'northwind', 'kim@partner.example', '--unblock']);
+  expect(unblocked.stdout).toMatch(/^accountEnabled:\s+true$/m);
+  const guestRoles = await cli(['users', 'update', 'northwind', 'kim@partner.example', '--roles', 'admin']);
+  expect(guestRoles.code).toBe(4);
+  expect(guestRoles.stderr).toMatch(/members only/);
+
+  await json(['users', 'create', 'northwind', 'pat@northwind.example']);
+  const roles = await cli(['users', 'update', 'northwind', 'pat@northwind.example', '--roles', 'guestInviter,admin']);
+  expect(roles.code).toBe(0);
+  expect(roles.stdout).toMatch(/^roles:\s+admin, guestInviter$/m);
+  expect((await json(['users', 'update', 'northwind', 'pat@northwind.example', '--roles', ''])).roles).toEqual([]);
+
+  expect((await cli(['users', 'update', 'northwind', 'pat@northwind.example'])).code).toBe(2);
+  expect((await cli(['users', 'update', 'northwind', 'pat@northwind.example', '--block', '--unblock'])).code).toBe(2);
+});

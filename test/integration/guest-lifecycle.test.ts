@@ -44,7 +44,7 @@ describe('the users list', () => {
     for (const email of pending) {
       expect(listed.get(email)).toEqual({
         id: expect.any(String), mail: email, displayName: null, userType: 'Guest', externalUserState: 'PendingAcceptance',
-        externalUserStateChangeDateTime: null, source: null, createdDateTime: expect.any(String), lastSignInDateTime: null,
+        externalUserStateChangeDateTime: null, source: null, createdDateTime: expect.any(String), lastSignInDateTime: null, accountEnabled: true,
       });
     }
     for (const email of accepted) {

@@ -12,8 +12,8 @@ const COMPLETE = {
   REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
   SMTP_URL: 'smtp://127.0.0.1:2525',
   ADMIN_TOKEN: 'a'.repeat(40),
-  COOKIE_KEYS: 'cookie-key-one,cookie-key-two',
-  KEY_ENCRYPTION_KEY: 'k'.repeat(40),
+  COOKIE_KEYS: 'cookie-key-one-0123456789abcdefghij,cookie-key-two-0123456789abcdefghij',
+  KEY_ENCRYPTION_KEY: 'key-encryption-key-0123456789abcdefghij',
 };
 
 async function start(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
@@ -50,6 +50,14 @@ test('an admin token shorter than 32 characters is refused', async () => {
   const { code, stderr } = await start({ ...COMPLETE, ADMIN_TOKEN: 'short' });
   expect(code).toBe(1);
   expect(stderr).toMatch(/ADMIN_TOKEN must be at least 32 characters/);
+});
+
+test('one-letter COOKIE_KEYS and KEY_ENCRYPTION_KEY are refused in one line that says how to generate keys', async () => {
+  const { code, stderr } = await start({ ...COMPLETE, COOKIE_KEYS: 'a', KEY_ENCRYPTION_KEY: 'b' });
+  expect(code).toBe(1);
+  const lines = stderr.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(/COOKIE_KEYS is too short .* and KEY_ENCRYPTION_KEY is too short .*openssl rand -base64 32/);
 });
 
 test('a malformed REDIS_URL is named', async () => {

@@ -1,6 +1,39 @@
 import { developmentDefaultsInUse, loadConfig } from '../../src/config.ts';
 import { ConfigurationError } from '../../src/errors.ts';
 
+/** Key material as `openssl rand -base64 32` prints it. */
+const PRODUCTION_COOKIE_KEY = 'q3m1Yw0b8Jc5ZgR2kT9vXa4LpE7sHn6U/dFiO+WzCrM=';
+const PRODUCTION_KEY_ENCRYPTION_KEY = 'Vb2Kx9Tq4Lm7Rz1Yc8Hn3Pw6Jf0Sd5Ga+UeXoIiMkQ=';
+const PRODUCTION = {
+  NODE_ENV: 'production', REDIS_URL: 'redis://cache:6379', SMTP_URL: 'smtp://mail:25', ADMIN_TOKEN: 'a'.repeat(32),
+  COOKIE_KEYS: PRODUCTION_COOKIE_KEY, KEY_ENCRYPTION_KEY: PRODUCTION_KEY_ENCRYPTION_KEY,
+};
+
+describe('production secrets need key material', () => {
+  test('random keys of 32 characters or more start, an older cookie key too', () => {
+    expect(loadConfig(PRODUCTION).cookieKeys).toEqual([PRODUCTION_COOKIE_KEY]);
+    expect(loadConfig({ ...PRODUCTION, COOKIE_KEYS: `${PRODUCTION_COOKIE_KEY},${PRODUCTION_KEY_ENCRYPTION_KEY}` }).cookieKeys).toHaveLength(2);
+  });
+
+  test.each([
+    [{ COOKIE_KEYS: 'a', KEY_ENCRYPTION_KEY: 'b' }, /COOKIE_KEYS is too short \(1 characters, at least 32 needed\) and KEY_ENCRYPTION_KEY is too short/],
+    [{ KEY_ENCRYPTION_KEY: 'k'.repeat(40) }, /KEY_ENCRYPTION_KEY is a short text repeated/],
+    [{ KEY_ENCRYPTION_KEY: 'secret12'.repeat(5) }, /KEY_ENCRYPTION_KEY is a short text repeated/],
+    [{ COOKIE_KEYS: `${PRODUCTION_COOKIE_KEY},old-key` }, /COOKIE_KEYS key 2 is too short/],
+  ])('refuses %j, says how to generate one, and never prints the key', (weak, message) => {
+    expect(() => loadConfig({ ...PRODUCTION, ...weak })).toThrow(message);
+    expect(() => loadConfig({ ...PRODUCTION, ...weak })).toThrow(/openssl rand -base64 32/);
+    let text = '';
+    try { loadConfig({ ...PRODUCTION, ...weak }); } catch (error) { text = (error as Error).message; }
+    // (A one-letter key is in any sentence; the longer ones must not be.)
+    for (const value of Object.values(weak).map((keys) => keys.split(',').at(-1) as string).filter((key) => key.length > 3)) expect(text).not.toContain(value);
+  });
+
+  test('development mode takes any key it is given', () => {
+    expect(loadConfig({ COOKIE_KEYS: 'a', KEY_ENCRYPTION_KEY: 'b' }).keyEncryptionKey).toBe('b');
+  });
+});
+
 describe('configuration', () => {
   test('development mode runs with nothing set, and says what it stands in for', () => {
     const config = loadConfig({});
@@ -52,7 +85,7 @@ describe('configuration', () => {
   });
 
   test('ALLOW_PRIVATE_UPSTREAMS: on in development, off in production unless set', () => {
-    const production = { NODE_ENV: 'production', REDIS_URL: 'redis://cache:6379', SMTP_URL: 'smtp://mail:25', ADMIN_TOKEN: 'a'.repeat(32), COOKIE_KEYS: 'k', KEY_ENCRYPTION_KEY: 'kek' };
+    const production = PRODUCTION;
     expect(loadConfig(production).allowPrivateUpstreams).toBe(false);
     expect(loadConfig({ ...production, ALLOW_PRIVATE_UPSTREAMS: 'true' }).allowPrivateUpstreams).toBe(true);
     expect(loadConfig({}).allowPrivateUpstreams).toBe(true);
