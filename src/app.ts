@@ -11,6 +11,11 @@ import { requireAdmin } from './admin/admin-auth.ts';
 import { adminErrors } from './admin/admin-errors.ts';
 import { adminRoutes } from './admin/admin-routes.ts';
 import type { Config } from './config.ts';
+import { ConsolePages } from './console/console-pages.ts';
+import { ConsoleRelyingParty } from './console/console-relying-party.ts';
+import { consoleRoutes } from './console/console-routes.ts';
+import { ConsoleSessions } from './console/console-sessions.ts';
+import { SkipTokens } from './admin/skip-token.ts';
 import { developmentRoutes } from './dev/development-routes.ts';
 import { TenantAdminTokens } from './admin/tenant-admin-tokens.ts';
 import { findAccountIn } from './guests/accounts.ts';
@@ -193,6 +198,14 @@ export function createApp({ config, store, log, keyNamespace, runStartedAt }: Ap
   const tenantAdmins = new TenantAdminTokens(config.baseUrl, directory, providers, clients);
   const admin = adminRoutes({ config, log, tenants, clients, providers, invitations, guests, tenantAdmins, identityProviders, connector, branding, signInLog, auditLog, metrics });
 
+  // The tenant console: a built-in client of every tenant, on the same domain services as the admin API.
+  const consoleSessions = new ConsoleSessions(store, keys, config.baseUrl);
+  const tenantConsole = consoleRoutes({
+    config, log, pages: new ConsolePages(INTERACTIONS_DIRECTORY), sessions: consoleSessions,
+    relyingParty: new ConsoleRelyingParty(config.baseUrl, consoleSessions),
+    tenants, guests, users, invitations, identityProviders, connector, skipTokens: new SkipTokens(config.keyEncryptionKey),
+  }, directory, pages);
+
   const app = new Koa({ proxy: config.trustProxy });
   app.keys = config.cookieKeys;
   app.silent = true;
@@ -205,6 +218,7 @@ export function createApp({ config, store, log, keyNamespace, runStartedAt }: Ap
   if (!config.production) {
     app.use(developmentRoutes({ config, pages, outbox: mailer instanceof OutboxMailer ? mailer : undefined }).routes());
   }
+  app.use(tenantConsole);
   app.use(tenantRoutes({
     directory,
     providers,

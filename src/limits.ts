@@ -202,3 +202,11 @@ export const ACTIVITY_LOG_MAX_ENTRIES = 1_000_000;
 /** Graph's default and largest page sizes for the sign-in and audit logs. */
 export const ACTIVITY_LOG_PAGE_SIZE = 100;
 export const ACTIVITY_LOG_MAX_PAGE_SIZE = 1_000;
+/**
+ * The tenant console (src/console): its session lasts this long from sign-in, not sliding (an
+ * administrator's session is kept short, as the Azure portal's is); a sign-in in progress (state,
+ * nonce and PKCE verifier) is kept this long; guests shown per page of the console's list.
+ */
+export const CONSOLE_SESSION_TTL_SECONDS = 60 * 60;
+export const CONSOLE_SIGN_IN_TTL_SECONDS = 10 * 60;
+export const CONSOLE_PAGE_SIZE = 20;

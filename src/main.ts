@@ -160,6 +160,7 @@ function printDevelopmentBanner(config: Config, demo: DemoSeed, defaults: string
     `  Try a guest sign-in  ${config.baseUrl}/demo   (codes show up in ${config.baseUrl}/dev/outbox)`,
     `  Demo client          client_id=${demo.clientId} (public, PKCE S256), redirect_uri=${demo.redirectUri}`,
     `  Demo guest           ${demo.guestEmail}${demo.inviteRedeemUrl ? `, invitation link ${demo.inviteRedeemUrl}` : ''}`,
+    `  Tenant console       ${demo.consoleUrl}   (sign in as ${demo.consoleAdminEmail}; the code shows up in ${config.baseUrl}/dev/outbox)`,
     `  Admin API            ${config.baseUrl}/admin  (Authorization: Bearer <admin token>)`,
     ...(config.adminTokenGenerated ? [`  Admin token          ${config.adminToken}   (shown once; set ADMIN_TOKEN to choose your own)`] : []),
     `  Health               ${config.baseUrl}/healthz  ${config.baseUrl}/readyz`,

@@ -14,7 +14,7 @@ import { parseBody } from './parse-body.ts';
 import { displayName } from './schemas.ts';
 import type { IdentityProviderView } from './views.ts';
 
-const GOOGLE_ISSUER = 'https://accounts.google.com';
+export const GOOGLE_ISSUER = 'https://accounts.google.com';
 
 /**
  * The one answer to every failed issuer check, whatever the cause (no answer, an address the

@@ -1,4 +1,7 @@
+import { randomUUID } from 'node:crypto';
+
 import type { GuestIdp } from '../app.ts';
+import { consoleBase } from '../console/console-client.ts';
 import { issuerOf } from '../tenants/tenant.ts';
 import { DEMO } from './demo.ts';
 
@@ -8,11 +11,15 @@ export interface DemoSeed {
   redirectUri: string;
   guestEmail: string;
   inviteRedeemUrl: string | undefined;
+  /** The tenant console, and the member (role admin) who signs in to it. */
+  consoleUrl: string;
+  consoleAdminEmail: string;
 }
 
 /**
  * Development only: the demo tenant `contoso`, a public demo client (PKCE, no secret) for the
- * built-in relying party at /demo, and an invited demo guest. Created when missing and left alone
+ * built-in relying party at /demo, an invited demo guest, and a member with the admin role for the
+ * tenant console. Created when missing and left alone
  * when present, so restarting against a developer's Redis is harmless.
  */
 export async function seedDemo(idp: GuestIdp): Promise<DemoSeed> {
@@ -45,5 +52,22 @@ export async function seedDemo(idp: GuestIdp): Promise<DemoSeed> {
     }, null);
     inviteRedeemUrl = invitation.inviteRedeemUrl;
   }
-  return { issuer: issuerOf(baseUrl, tenant.id), clientId: DEMO.client.client_id, redirectUri, guestEmail: DEMO.guest.email, inviteRedeemUrl };
+  if (!(await idp.users.findByMail(tenant.id, DEMO.consoleAdmin.email))) {
+    await idp.guests.createMember(tenant.id, {
+      id: randomUUID(),
+      mail: DEMO.consoleAdmin.email,
+      displayName: DEMO.consoleAdmin.displayName,
+      userType: 'Member',
+      externalUserState: null,
+      externalUserStateChangeDateTime: null,
+      source: null,
+      createdDateTime: new Date().toISOString(),
+      lastSignInDateTime: null,
+      roles: ['admin'],
+    });
+  }
+  return {
+    issuer: issuerOf(baseUrl, tenant.id), clientId: DEMO.client.client_id, redirectUri, guestEmail: DEMO.guest.email, inviteRedeemUrl,
+    consoleUrl: `${consoleBase(baseUrl, tenant.id)}/`, consoleAdminEmail: DEMO.consoleAdmin.email,
+  };
 }

@@ -70,6 +70,10 @@ export class Keys {
   signInLog(tenantId: string): string { return `${this.tenantPrefix(tenantId)}sign-in-log`; }
   auditLog(tenantId: string): string { return `${this.tenantPrefix(tenantId)}audit-log`; }
 
+  // the tenant console (src/console): a signed-in console user, and a console sign-in in progress
+  consoleSession(tenantId: string, sessionId: string): string { return `${this.tenantPrefix(tenantId)}console-session:${sessionId}`; }
+  consoleSignIn(tenantId: string, state: string): string { return `${this.tenantPrefix(tenantId)}console-sign-in:${state}`; }
+
   // oidc-provider models of one tenant
   oidcModel(tenantId: string, model: string, id: string): string { return `${this.tenantPrefix(tenantId)}${model}:${id}`; }
   grantTokens(tenantId: string, grantId: string): string { return `${this.tenantPrefix(tenantId)}grant-tokens:${grantId}`; }

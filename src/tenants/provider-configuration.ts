@@ -2,6 +2,7 @@ import type { JWK } from 'jose';
 import type { Configuration, FindAccount, KoaContextWithOIDC } from 'oidc-provider';
 
 import type { Config } from '../config.ts';
+import { consoleClientMetadata } from '../console/console-client.ts';
 import { errors } from 'oidc-provider';
 
 import { TENANT_ADMIN_TOKEN_TTL, TOKEN_TTL } from '../limits.ts';
@@ -101,7 +102,9 @@ export function providerConfiguration(tenant: Tenant, jwks: JWK[], dependencies:
       response_types: ['none'],
       grant_types: [],
       token_endpoint_auth_method: 'none',
-    }],
+    },
+    // The tenant console (src/console): its administrators sign in here like anyone of the tenant.
+    consoleClientMetadata(config.baseUrl, tenant)],
 
     // The tenant's choice of ID token signature, for clients that registered none (a client's own
     // id_token_signed_response_alg wins). oidc-provider merges this into its other defaults; a

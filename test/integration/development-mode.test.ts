@@ -65,6 +65,23 @@ test('the demo relying party signs the demo guest in with a code read from /dev/
   expect(claimsPage).toMatch(/amr \["otp"\]/);
 });
 
+test('the seeded administrator opens the tenant console with a code read from /dev/outbox', async () => {
+  const seeded = await seedDemo(idp);
+  expect(seeded.consoleUrl).toBe(`${idp.baseUrl}/contoso/console/`);
+  const admin = new GuestAgent();
+  const signIn = await admin.follow(seeded.consoleUrl);
+  expect(signIn.url).toContain('/contoso/v2.0/interaction/');
+  const sendPage = await admin.submit(signIn, '/identify', { email: seeded.consoleAdminEmail });
+  expect(textOf(sendPage.html)).toContain(`We’ll email a sign-in code to ${seeded.consoleAdminEmail}`);
+  const entering = await admin.submit(sendPage, '/send');
+  await outboxHolds(3);
+  // Newest first: the administrator's code.
+  const code = /\b(\d{8})\b/.exec(textOf((await admin.follow(`${idp.baseUrl}/dev/outbox`)).html))![1]!;
+  const guests = await admin.submit(entering, '/verify', { code });
+  expect(guests.url).toBe(`${idp.baseUrl}/contoso/console/guests`);
+  expect(textOf(guests.html)).toContain('Alex Wilber');
+});
+
 test('seeding again changes nothing (restarts against a developer’s Redis are harmless)', async () => {
   const again = await seedDemo(idp);
   expect(again.inviteRedeemUrl).toBeUndefined();

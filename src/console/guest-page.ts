@@ -1,0 +1,28 @@
+import type { User } from '../guests/user.ts';
+import { guestLocale } from '../i18n/guest-locale.ts';
+import { t } from '../i18n/translate.ts';
+import { type ConsoleDeps, queryValue, type SignedInContext } from './console-context.ts';
+
+/** The guest a `/guests/{id}` URL names; undefined (and a 404 page sent) for no such guest, or a member. */
+export async function guestOf(deps: ConsoleDeps, ctx: SignedInContext): Promise<User | undefined> {
+  const user = await deps.users.find(ctx.state.tenant.id, ctx.params.id ?? '');
+  if (user?.userType === 'Guest') return user;
+  deps.pages.sendMessage(ctx, 'notFound', 404);
+  return undefined;
+}
+
+/** GET `/guests/{id}`: one guest, and what can be done: resend the invitation, reset redemption, delete. */
+export async function guestPage(deps: ConsoleDeps, ctx: SignedInContext, problem?: { key: Parameters<typeof t>[1]; redirectUrl: string }): Promise<void> {
+  const guest = await guestOf(deps, ctx);
+  if (!guest) return;
+  const locale = guestLocale(ctx);
+  deps.pages.send(ctx, 'guest', {
+    title: guest.displayName ?? guest.mail,
+    section: 'guests',
+    guest,
+    done: queryValue(ctx, 'done'),
+    redeemUrl: undefined,
+    redirectUrl: problem?.redirectUrl ?? '',
+    problem: problem ? t(locale, problem.key) : undefined,
+  }, problem ? 400 : 200);
+}

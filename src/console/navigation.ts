@@ -1,0 +1,52 @@
+import { isAccountEnabled, type MemberRole, type User } from '../guests/user.ts';
+import type { MessageKey } from '../i18n/translate.ts';
+
+/** One entry of the console's navigation: its path under the console, label, and who may open it. */
+export interface NavigationEntry {
+  /** The heading it is listed under (`console.nav.group.<group>`). */
+  group: 'guests' | 'settings';
+  section: string;
+  path: string;
+  label: MessageKey;
+  roles: readonly MemberRole[];
+  /**
+   * False: the page is not built yet; the entry is not shown and its route answers 404
+   * (log-pages.ts). The sign-in and audit logs are built on another branch (issue 12): the lead
+   * turns these on and wires the pages after merging it.
+   */
+  available: boolean;
+}
+
+const EVERY_CONSOLE_ROLE: readonly MemberRole[] = ['admin', 'guestInviter'];
+const ADMIN: readonly MemberRole[] = ['admin'];
+
+export const CONSOLE_NAVIGATION: readonly NavigationEntry[] = [
+  { group: 'guests', section: 'guests', path: '/guests', label: 'console.nav.guests', roles: EVERY_CONSOLE_ROLE, available: true },
+  { group: 'guests', section: 'invite', path: '/invite', label: 'console.nav.invite', roles: EVERY_CONSOLE_ROLE, available: true },
+  { group: 'settings', section: 'emailOtp', path: '/policies/email-otp', label: 'console.nav.emailOtp', roles: ADMIN, available: true },
+  { group: 'settings', section: 'redemption', path: '/policies/redemption', label: 'console.nav.redemption', roles: ADMIN, available: true },
+  { group: 'settings', section: 'identityProviders', path: '/identity-providers', label: 'console.nav.identityProviders', roles: ADMIN, available: true },
+  { group: 'settings', section: 'signingKeys', path: '/signing-keys', label: 'console.nav.signingKeys', roles: ADMIN, available: true },
+  { group: 'settings', section: 'members', path: '/members', label: 'console.nav.members', roles: ADMIN, available: true },
+  // LOGS: the sign-in log and audit log pages (another branch of issue 12 builds the logs).
+  { group: 'settings', section: 'signIns', path: '/sign-ins', label: 'console.nav.signIns', roles: ADMIN, available: false },
+  { group: 'settings', section: 'audit', path: '/audit-logs', label: 'console.nav.audit', roles: ADMIN, available: false },
+];
+
+/** The console roles a user holds: a member's, unless blocked; guests hold none. */
+export function consoleRolesOf(user: User): MemberRole[] {
+  if (user.userType !== 'Member' || !isAccountEnabled(user)) return [];
+  return user.roles ?? [];
+}
+
+export function mayOpen(user: User, roles: readonly MemberRole[]): boolean {
+  return consoleRolesOf(user).some((role) => roles.includes(role));
+}
+
+/** The entries this user sees, under their headings. */
+export function consoleNavigation(user: User): Array<{ group: NavigationEntry['group']; entries: NavigationEntry[] }> {
+  const shown = CONSOLE_NAVIGATION.filter((entry) => entry.available && mayOpen(user, entry.roles));
+  return (['guests', 'settings'] as const)
+    .map((group) => ({ group, entries: shown.filter((entry) => entry.group === group) }))
+    .filter(({ entries }) => entries.length > 0);
+}
