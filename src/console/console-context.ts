@@ -1,6 +1,7 @@
 import type { RouterContext } from '@koa/router';
 import type { Logger } from 'pino';
 
+import type { AuditLog } from '../activity/audit-log.ts';
 import type { Config } from '../config.ts';
 import type { UpstreamConnector } from '../federation/upstream-connector.ts';
 import type { Guests } from '../guests/guests.ts';
@@ -32,6 +33,8 @@ export interface ConsoleDeps {
   identityProviders: IdentityProviderRepository;
   connector: UpstreamConnector;
   skipTokens: SkipTokens;
+  /** Where every change made here is recorded, with the member who made it (audited-change.ts). */
+  auditLog: AuditLog;
 }
 
 export interface ConsoleState {

@@ -7,6 +7,7 @@ import { FORM_BODY_LIMIT } from '../limits.ts';
 import type { TenantDirectory } from '../tenants/tenant-directory.ts';
 import type { Pages } from '../web/pages.ts';
 import { sendProblemPage } from '../web/problem-page.ts';
+import { audited, identityProviderOf, invitedUser, policy, signingKeys, userOfPath } from './audited-change.ts';
 import { callback } from './callback.ts';
 import { type ConsoleContext, type ConsoleDeps, type ConsoleHandler, type ConsoleState, requireRole } from './console-context.ts';
 import { confirmDeleteGuest, deleteGuest } from './delete-guest.ts';
@@ -35,7 +36,8 @@ const ADMIN: readonly MemberRole[] = ['admin'];
 /**
  * The tenant console, `${BASE_URL}/{t}/console/`: resolves the tenant (a verified domain in the
  * URL is sent on to the canonical id, so the console's cookie path is always the same), then its
- * pages. One file per page or action; requireRole is the door of each.
+ * pages. One file per page or action; requireRole is the door of each; every change is audited
+ * (audited-change.ts) with the member who made it.
  */
 export function consoleRoutes(deps: ConsoleDeps, directory: TenantDirectory, guestPages: Pages): Middleware {
   const router = new Router<ConsoleState>({ prefix: '/:tenant/console' });
@@ -53,29 +55,29 @@ export function consoleRoutes(deps: ConsoleDeps, directory: TenantDirectory, gue
   router.get('/', page(ANY, home));
   router.get('/guests', page(ANY, guestList));
   router.get('/guests/:id', page(ANY, (d, ctx) => guestPage(d, ctx)));
-  router.post('/guests/:id/resend', page(ANY, reinvite(false)));
-  router.post('/guests/:id/reset', page(ANY, reinvite(true)));
+  router.post('/guests/:id/resend', page(ANY, audited('Reinvite external user', userOfPath, reinvite(false))));
+  router.post('/guests/:id/reset', page(ANY, audited('Reset redemption', userOfPath, reinvite(true))));
   router.get('/guests/:id/delete', page(ANY, confirmDeleteGuest));
-  router.post('/guests/:id/delete', page(ANY, deleteGuest));
+  router.post('/guests/:id/delete', page(ANY, audited('Delete user', userOfPath, deleteGuest)));
   router.get('/invite', page(ANY, inviteForm));
-  router.post('/invite', page(ANY, invite));
+  router.post('/invite', page(ANY, audited('Invite external user', invitedUser, invite)));
 
   // The tenant's settings: admin only.
   router.get('/policies/email-otp', page(ADMIN, emailOtpPolicyPage));
-  router.post('/policies/email-otp', page(ADMIN, setEmailOtpPolicy));
+  router.post('/policies/email-otp', page(ADMIN, audited('Update policy', policy('emailOtp', 'Email one-time passcode'), setEmailOtpPolicy)));
   router.get('/policies/redemption', page(ADMIN, (d, ctx) => redemptionOrderPage(d, ctx)));
-  router.post('/policies/redemption', page(ADMIN, setRedemptionOrder));
+  router.post('/policies/redemption', page(ADMIN, audited('Update policy', policy('invitationRedemption', 'Invitation redemption order'), setRedemptionOrder)));
   router.get('/identity-providers', page(ADMIN, identityProvidersPage));
   router.get('/identity-providers/new', page(ADMIN, identityProviderForm));
-  router.post('/identity-providers/new', page(ADMIN, saveIdentityProvider));
+  router.post('/identity-providers/new', page(ADMIN, audited('Add identity provider', identityProviderOf, saveIdentityProvider)));
   router.get('/identity-providers/:id', page(ADMIN, identityProviderForm));
-  router.post('/identity-providers/:id', page(ADMIN, saveIdentityProvider));
+  router.post('/identity-providers/:id', page(ADMIN, audited('Update identity provider', identityProviderOf, saveIdentityProvider)));
   router.get('/identity-providers/:id/delete', page(ADMIN, confirmDeleteIdentityProvider));
-  router.post('/identity-providers/:id/delete', page(ADMIN, deleteIdentityProvider));
+  router.post('/identity-providers/:id/delete', page(ADMIN, audited('Delete identity provider', identityProviderOf, deleteIdentityProvider)));
   router.get('/signing-keys', page(ADMIN, signingKeysPage));
-  router.post('/signing-keys/rotate', page(ADMIN, rotateSigningKeys));
+  router.post('/signing-keys/rotate', page(ADMIN, audited('Rotate signing keys', signingKeys, rotateSigningKeys)));
   router.get('/members', page(ADMIN, (d, ctx) => membersPage(d, ctx)));
-  router.post('/members/:id/roles', page(ADMIN, setRoles));
+  router.post('/members/:id/roles', page(ADMIN, audited('Update user roles', userOfPath, setRoles)));
 
   // LOGS: the sign-in and audit log pages go here (log-pages.ts).
   router.get('/sign-ins', page(ADMIN, logPageNotYetAvailable));
