@@ -4,8 +4,8 @@ import { z } from 'zod';
 
 import { BadRequestError, ConflictError, NotFoundError } from '../errors.ts';
 import { GOOGLE_DOMAINS, type IdentityProvider, isAcceptableIssuer } from '../federation/identity-provider.ts';
+import { checkIssuer } from '../federation/issuer-check.ts';
 import type { UpstreamConnector } from '../federation/upstream-connector.ts';
-import { describeOutboundFailure } from '../outbound/outbound-failure.ts';
 import type { IdentityProviderRepository } from '../store/identity-provider-repository.ts';
 import { isValidDomain, isValidTenantId } from '../tenants/tenant.ts';
 import type { TenantService } from '../tenants/tenant-service.ts';
@@ -90,13 +90,11 @@ export function mountIdentityProvidersApi(
       domains: body.type === 'google' ? body.domains ?? [...GOOGLE_DOMAINS] : body.domains ?? [],
       createdDateTime: existing?.createdDateTime ?? new Date().toISOString(),
     };
-    try {
-      const discovered = await connector.configuration({ issuer, clientId: body.clientId, clientSecret: body.clientSecret ?? 'unused-for-discovery' });
-      if (discovered.serverMetadata().issuer !== issuer) throw new Error(`its metadata names the issuer ${discovered.serverMetadata().issuer}`);
-    } catch (error) {
+    const check = await checkIssuer(connector, issuer, body.clientId, body.clientSecret);
+    if (!check.usable) {
       // The request id is set for every request by the request log (ops/request-log.ts).
       const { requestId } = ctx.state as { requestId?: string };
-      log.warn({ requestId, tenant: tenant.id, identityProvider: id, issuer, failure: describeOutboundFailure(error) }, 'identity provider issuer check failed');
+      log.warn({ requestId, tenant: tenant.id, identityProvider: id, issuer, failure: check.failure }, 'identity provider issuer check failed');
       throw issuerUnusable(issuer);
     }
 
