@@ -69,6 +69,15 @@ export const SMTP_TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_00
 /** How long a guest may take at an upstream identity provider before coming back. */
 export const FEDERATION_STATE_TTL_SECONDS = 15 * 60;
 
+/**
+ * Passkeys (WebAuthn): a passkey page's challenge is good for this long, once. The browser is told
+ * to give the guest a little less (its timeout), so a ceremony it lets finish still finds it.
+ */
+export const PASSKEY_CHALLENGE_TTL_SECONDS = 5 * 60;
+export const PASSKEY_CEREMONY_TIMEOUT_MS = 4 * 60 * 1000;
+/** Passkeys one guest may register in a tenant; more is a mistake or an attack on the store. */
+export const PASSKEYS_PER_GUEST = 10;
+
 /** An invitation link works until it is redeemed, or for this long. */
 export const INVITATION_TICKET_TTL_SECONDS = 90 * 24 * 60 * 60;
 

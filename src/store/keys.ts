@@ -65,6 +65,8 @@ export class Keys {
   redemption(tenantId: string, state: string): string { return `${this.tenantPrefix(tenantId)}redemption:${state}`; }
   /** An upstream sign-in in progress, keyed by the state sent upstream. */
   federation(tenantId: string, state: string): string { return `${this.tenantPrefix(tenantId)}federation:${state}`; }
+  /** The WebAuthn challenge this sign-in's passkey page issued (used once). */
+  passkeyChallenge(tenantId: string, uid: string): string { return `${this.tenantPrefix(tenantId)}passkey-challenge:${uid}`; }
 
   // the logs a help desk reads (streams trimmed by age; src/activity/)
   signInLog(tenantId: string): string { return `${this.tenantPrefix(tenantId)}sign-in-log`; }
