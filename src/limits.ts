@@ -17,6 +17,21 @@ export const PASSCODE_MAX_ATTEMPTS = 5;
  * window ends. New codes do not reset it; a successful sign-in does (NIST SP 800-63B-4 throttling).
  */
 export const PASSCODE_FAILURE_LIMIT = { points: 10, durationSeconds: 15 * 60 };
+/**
+ * Second factors (src/mfa): wrong TOTP codes, recovery codes or failed passkeys per tenant and
+ * user within a window, then locked out until it ends: the same rule as PASSCODE_FAILURE_LIMIT.
+ * A successful second factor resets it.
+ */
+export const SECOND_FACTOR_FAILURE_LIMIT = PASSCODE_FAILURE_LIMIT;
+/** TOTP (RFC 6238): 6 digits every 30 seconds, SHA-1 (what every authenticator app does), one step either side accepted. */
+export const TOTP_DIGITS = 6;
+export const TOTP_PERIOD_SECONDS = 30;
+export const TOTP_WINDOW_STEPS = 1;
+/** Bytes of a TOTP secret (RFC 4226 recommends 160 bits). */
+export const TOTP_SECRET_BYTES = 20;
+/** Recovery codes: how many, and their length in base32 characters (10 of 5 bits: 50 bits each). */
+export const RECOVERY_CODE_COUNT = 10;
+export const RECOVERY_CODE_LENGTH = 10;
 /** Codes mailed per tenant and address, and per client IP (OTP_SEND_LIMIT_PER_IP changes the latter). */
 export const PASSCODE_SEND_WINDOW_SECONDS = 15 * 60;
 export const PASSCODE_SENDS_PER_ADDRESS = 5;

@@ -19,6 +19,7 @@ import type { TenantState } from '../tenants/tenant-routes.ts';
 import { sameSecret } from '../web/constant-time.ts';
 import type { Pages } from '../web/pages.ts';
 import type { SignInLog } from '../activity/sign-in-log.ts';
+import type { MfaServices } from '../mfa/mfa-services.ts';
 import type { EmailOtp } from './email-otp.ts';
 import { type DiscoveryStep, discoverSignInMethod } from './home-realm-discovery.ts';
 import { SignInProblem } from './sign-in-problem.ts';
@@ -44,6 +45,8 @@ export interface SignInDeps {
   otpTtlSeconds: number;
   /** Where every attempt's end is recorded (sign-in-recording.ts). */
   signInLog: SignInLog;
+  /** Second factors (src/mfa). */
+  mfa: MfaServices;
 }
 
 /** One sign-in attempt as our pages see it. */

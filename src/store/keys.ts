@@ -47,6 +47,12 @@ export class Keys {
   redeemTicket(tenantId: string, ticketHash: string): string { return `${this.tenantPrefix(tenantId)}redeem-ticket:${ticketHash}`; }
   userTickets(tenantId: string, userId: string): string { return `${this.tenantPrefix(tenantId)}user-tickets:${userId}`; }
 
+  // a user's second factors (src/mfa): each method's record, and the set of them
+  authenticationMethod(tenantId: string, userId: string, methodId: string): string { return `${this.tenantPrefix(tenantId)}auth-method:${userId}:${methodId}`; }
+  authenticationMethods(tenantId: string, userId: string): string { return `${this.tenantPrefix(tenantId)}auth-methods:${userId}`; }
+  /** A TOTP code a user already used in its window (replay refused until it expires). */
+  usedTotpCode(tenantId: string, userId: string, counter: number): string { return `${this.tenantPrefix(tenantId)}totp-used:${userId}:${counter}`; }
+
   // identity providers of one tenant
   identityProvider(tenantId: string, id: string): string { return `${this.tenantPrefix(tenantId)}identity-provider:${id}`; }
   identityProviderIndex(tenantId: string): string { return `${this.tenantPrefix(tenantId)}identity-providers`; }

@@ -1,5 +1,6 @@
 import type { UpstreamReference } from '../federation/upstream.ts';
 import type { SignInMethod } from '../interaction/home-realm-discovery.ts';
+import type { SecondFactorKind } from '../mfa/authentication-method.ts';
 import type { KeyValueStore } from './key-value-store.ts';
 import type { Keys } from './keys.ts';
 
@@ -23,6 +24,32 @@ export interface SignInState {
   passcodeUsed?: boolean;
   /** The code of this sign-in died of too many wrong tries. */
   passcodeDead?: boolean;
+  /** The first factor passed and a second one is due (src/mfa/second-factor-gate.ts). */
+  secondFactor?: PendingSecondFactor;
+}
+
+/** A sign-in between its first and second factor. */
+export interface PendingSecondFactor {
+  /** Who passed the first factor. */
+  userId: string;
+  /** The first factor's amr values (["otp"] for an email code, the upstream's own, or none). */
+  firstAmr: string[];
+  /** How the first factor was passed, for the sign-in log. */
+  firstMethod: SignInMethod;
+  /** The second factors this sign-in may enrol or use. */
+  methods: SecondFactorKind[];
+  /** Why one is due: the tenant's guestMfa policy, or the app's acr_values=mfa. */
+  reason: 'policy' | 'acrValues';
+  /**
+   * A method's in-flight values between its pages, by name (a TOTP secret being enrolled, sealed;
+   * a WebAuthn challenge). Methods prefix their names with their kind: `totp.secret`, `passkey.challenge`.
+   */
+  pending?: Record<string, string>;
+  /**
+   * The second factor passed; the guest is still to save their new recovery codes (kept here,
+   * sealed, until they confirm) before the sign-in finishes.
+   */
+  passed?: { kind: SecondFactorKind | 'recoveryCode'; amr: string[]; sealedRecoveryCodes?: string };
 }
 
 /** A code as stored: only its MAC, the address it was sent to, whose it is, and the attempts made on it. */
