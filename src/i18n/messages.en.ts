@@ -357,6 +357,25 @@ export const en = {
   'console.members.more': 'More members exist than this page shows; the admin API lists them all.',
   'console.members.rolesHint': 'Administrators run the organization. Guest inviters may invite and list guests, nothing else.',
   'console.members.keepOwnAdmin': 'You can’t take your own administrator role. Another administrator can.',
+  // Passkeys, a second factor (mfa-passkey-enrol.ejs, mfa-passkey-verify.ejs, _passkey-ceremony.ejs; src/mfa/passkey).
+  'passkey.name': 'Passkey',
+  'passkey.description': 'Confirm it’s you with your fingerprint, face or device PIN. Nothing to type.',
+  'passkey.enrol.title': 'Create a passkey',
+  'passkey.enrol.lead': 'This organization asks for a second step when you sign in. Create a passkey for <address>{email}</address>: your device will ask for your fingerprint, face or PIN.',
+  'passkey.enrol.button': 'Create a passkey',
+  'passkey.enrol.hint': 'The passkey stays on your device or in your password manager. We never see your fingerprint or PIN.',
+  'passkey.enrol.other': 'Set up another method instead',
+  'passkey.verify.title': 'Use your passkey',
+  'passkey.verify.lead': 'Confirm it’s you with the passkey you created for <address>{email}</address>: your device will ask for your fingerprint, face or PIN.',
+  'passkey.verify.button': 'Use my passkey',
+  'passkey.verify.other': 'Use another method',
+  'passkey.verify.recovery': 'Use a recovery code',
+  'passkey.unsupported': 'Passkeys need JavaScript and a browser that supports them. Turn JavaScript on or use another browser, or choose another way below.',
+  'passkey.failed': 'The passkey didn’t work, or it was cancelled. You can try again.',
+  'notice.passkeyExpired': 'That took too long. Try again.',
+  'notice.passkeyRejected': 'That passkey couldn’t be verified. Try again, or use another way to sign in.',
+  'notice.passkeyUnknown': 'That isn’t a passkey you created for this account here. Use the one you created, or another way to sign in.',
+  'notice.passkeyTooMany': 'This account already has as many passkeys as it may have. Ask the organization to remove one.',
 } as const;
 
 export type MessageKey = keyof typeof en;

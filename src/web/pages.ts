@@ -51,6 +51,12 @@ export const PAGE_CONTENT_SECURITY_POLICY = [
  */
 export const AUTO_SUBMIT_CONTENT_SECURITY_POLICY = `${PAGE_CONTENT_SECURITY_POLICY}; script-src 'self'`;
 
+/**
+ * The passkey pages (src/mfa/passkey) run WebAuthn in the browser: /static/simplewebauthn-browser.js
+ * and /static/passkey.js, scripts from our own origin and nothing else, as the auto-posting page.
+ */
+export const PASSKEY_PAGE_CONTENT_SECURITY_POLICY = AUTO_SUBMIT_CONTENT_SECURITY_POLICY;
+
 export class Pages {
   readonly #templates: EjsTemplates;
 
