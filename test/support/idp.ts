@@ -32,6 +32,11 @@ export interface StartOptions {
   keepData?: boolean;
   /** Default: the JSON-lines logger of LOG_LEVEL (TEST_LOG_LEVEL, else silent). See capturedLog(). */
   log?: Logger;
+  /**
+   * The host BASE_URL names (default 127.0.0.1, where it listens). `localhost` for passkey tests:
+   * WebAuthn takes no IP address as a relying party id, and Chromium treats localhost as secure.
+   */
+  host?: 'localhost';
 }
 
 /** A logger whose JSON lines are kept, parsed, for a test to read (at info and above). */
@@ -55,7 +60,7 @@ export async function startIdp(options: StartOptions = {}): Promise<RunningIdp> 
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as { port: number };
-  const baseUrl = `http://127.0.0.1:${port}`;
+  const baseUrl = `http://${options.host ?? '127.0.0.1'}:${port}`;
 
   const config = loadConfig({
     NODE_ENV: 'test',

@@ -1,0 +1,214 @@
+import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
+
+import { PASSKEY_PAGE_CONTENT_SECURITY_POLICY } from '../../src/web/pages.ts';
+import { auditAccessibility } from '../support/axe.ts';
+import { launchChromium, screenshot } from '../support/browser.ts';
+import { type RunningIdp, startIdp } from '../support/idp.ts';
+import { RelyingParty } from '../support/relying-party.ts';
+import { inviteGuest, type SignInFixture, tenantWithApp } from '../support/sign-in.ts';
+import { codeIn, type SmtpListener, startSmtpListener } from '../support/smtp.ts';
+
+/**
+ * Passkeys as the second factor (CONTRACT.md guest sign-in step 8), in Chromium with its virtual
+ * authenticator (the DevTools protocol's WebAuthn domain) standing in for a phone or a security
+ * key. The provider's BASE_URL is on localhost: WebAuthn takes no IP address as relying party id.
+ */
+
+let smtp: SmtpListener;
+let idp: RunningIdp;
+let fixture: SignInFixture;
+/** A tenant whose guests choose between an authenticator app and a passkey. */
+let either: SignInFixture;
+let browser: Browser;
+
+beforeAll(async () => {
+  smtp = await startSmtpListener();
+  idp = await startIdp({ env: { SMTP_URL: smtp.url }, host: 'localhost' });
+  fixture = await tenantWithApp(idp, 'contoso');
+  const policy = await idp.admin('PATCH', '/admin/tenants/contoso/policies/guestMfa', { state: 'enabled', methods: ['passkey'] });
+  expect(policy.status).toBe(200);
+  either = await tenantWithApp(idp, 'fabrikam');
+  expect((await idp.admin('PATCH', '/admin/tenants/fabrikam/policies/guestMfa', { state: 'enabled', methods: ['totp', 'passkey'] })).status).toBe(200);
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await idp?.close();
+  await smtp?.close();
+});
+
+interface Authenticator { userVerified: boolean }
+
+/**
+ * A browser context with a virtual platform authenticator (a passkey provider with a PIN or a
+ * fingerprint reader), and the app's callback answered in the browser: the test redeems its URL.
+ */
+async function passkeyBrowser(authenticator: Authenticator = { userVerified: true }): Promise<{ context: BrowserContext; page: Page; cdp: CDPSession; authenticatorId: string }> {
+  const context = await browser.newContext();
+  await context.route(`${fixture.redirectUri}**`, (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>App</title><h1>Back at the app</h1>' }));
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('WebAuthn.enable');
+  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: authenticator.userVerified, automaticPresenceSimulation: true },
+  });
+  return { context, page, cdp, authenticatorId };
+}
+
+/** From the app's sign-in to the second factor: the address, Send code, the mailed code. */
+async function firstFactor(page: Page, email: string, tenant: SignInFixture = fixture): Promise<RelyingParty> {
+  const rp = await RelyingParty.discover(tenant.issuer, tenant.app, tenant.redirectUri);
+  await page.goto(await rp.authorizationUrl({ login_hint: email }));
+  await page.getByRole('button', { name: 'Send code' }).click();
+  await page.getByLabel('Code', { exact: true }).fill(codeIn(await smtp.nextMessageTo(email)));
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  return rp;
+}
+
+/** The ID token's claims once the browser is back at the app. */
+async function backAtTheApp(page: Page, rp: RelyingParty): Promise<Record<string, unknown>> {
+  await page.waitForURL((url) => rp.isCallback(url.href));
+  const tokens = await rp.redeemCallback(page.url());
+  return tokens.claims() as Record<string, unknown>;
+}
+
+/** After the first enrolment the guest is shown recovery codes once; they confirm having kept them. */
+async function keepRecoveryCodes(page: Page): Promise<void> {
+  await page.waitForURL(/\/mfa\/recovery-codes$/);
+  await page.locator('form[method="post"] button[type="submit"]').first().click();
+}
+
+test('a guest under the MFA policy creates a passkey at first sign-in and signs in with it next time; the tokens say mfa and hwk', async () => {
+  const email = 'adele.vance@fabrikam.example';
+  const guest = await inviteGuest(idp, 'contoso', email);
+  const { context, page, cdp, authenticatorId } = await passkeyBrowser();
+
+  // First sign-in: the email code, then the passkey is created.
+  let rp = await firstFactor(page, email);
+  await page.getByRole('heading', { name: 'Create a passkey' }).waitFor();
+  const enrolPage = await page.request.get(page.url());
+  expect(enrolPage.headers()['content-security-policy']).toBe(PASSKEY_PAGE_CONTENT_SECURITY_POLICY);
+  await page.getByRole('button', { name: 'Create a passkey' }).waitFor();
+  expect(await page.locator('#passkey-unsupported').isHidden()).toBe(true);
+  await screenshot(page, '60-passkey-enrol');
+  const enrolAudit = await auditAccessibility(page);
+  expect(enrolAudit.violations).toEqual([]);
+  await page.getByRole('button', { name: 'Create a passkey' }).click();
+  await keepRecoveryCodes(page);
+  let claims = await backAtTheApp(page, rp);
+  expect(claims.amr).toEqual(expect.arrayContaining(['otp', 'hwk', 'mfa']));
+  expect(claims.acr).toBe('mfa');
+  const { credentials } = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
+  expect(credentials).toHaveLength(1);
+  expect(credentials[0]!.signCount).toBeGreaterThanOrEqual(1);
+
+  // The admin API lists it, as Graph lists a guest's methods.
+  const methods = await idp.admin('GET', `/admin/tenants/contoso/users/${guest.invitedUser.id}/authenticationMethods`);
+  expect(methods.status).toBe(200);
+  expect(methods.body.value).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'passkey', displayName: 'Passkey' })]));
+
+  // Next sign-in (a new session): the email code, then the passkey, with its counter moved on.
+  await context.clearCookies();
+  rp = await firstFactor(page, email);
+  await page.getByRole('heading', { name: 'Use your passkey' }).waitFor();
+  await page.getByRole('button', { name: 'Use my passkey' }).waitFor();
+  await screenshot(page, '61-passkey-verify');
+  const verifyAudit = await auditAccessibility(page);
+  expect(verifyAudit.violations).toEqual([]);
+  await page.getByRole('button', { name: 'Use my passkey' }).click();
+  claims = await backAtTheApp(page, rp);
+  expect(claims.amr).toEqual(expect.arrayContaining(['otp', 'hwk', 'mfa']));
+  expect(claims.acr).toBe('mfa');
+  const after = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
+  expect(after.credentials[0]!.signCount).toBeGreaterThan(credentials[0]!.signCount);
+  await context.close();
+});
+
+test('an assertion posted again (replayed) or made up is refused, and the guest can still sign in with a fresh one', async () => {
+  const email = 'lee.gu@fabrikam.example';
+  await inviteGuest(idp, 'contoso', email);
+  const { context, page } = await passkeyBrowser();
+  let rp = await firstFactor(page, email);
+  await page.getByRole('button', { name: 'Create a passkey' }).click();
+  await keepRecoveryCodes(page);
+  await backAtTheApp(page, rp);
+
+  // A sign-in with the passkey, its posted assertion kept as someone on the wire would.
+  await context.clearCookies();
+  rp = await firstFactor(page, email);
+  const posted = page.waitForRequest((request) => request.method() === 'POST' && request.url().endsWith('/mfa/passkey/verify'));
+  await page.getByRole('button', { name: 'Use my passkey' }).click();
+  const assertion = new URLSearchParams((await posted).postData() ?? '').get('response');
+  expect(assertion).toContain('authenticatorData');
+  await backAtTheApp(page, rp);
+
+  // The next sign-in's passkey page gets the old assertion (with this page's own CSRF token).
+  await context.clearCookies();
+  rp = await firstFactor(page, email);
+  await page.getByRole('button', { name: 'Use my passkey' }).waitFor();
+  const postForm = async (response: string) => {
+    const answer = page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/mfa/passkey/verify'));
+    await page.evaluate((value) => {
+      const form = document.querySelector('form[data-passkey]') as HTMLFormElement;
+      (form.elements.namedItem('response') as HTMLInputElement).value = value;
+      form.submit();
+    }, response);
+    return (await answer).status();
+  };
+  expect(await postForm(assertion as string)).toBe(400);
+  await page.getByRole('alert').filter({ hasText: 'couldn’t be verified' }).waitFor();
+  await screenshot(page, '62-passkey-replayed');
+  expect(await postForm('{"id":"x","rawId":"x","type":"public-key","response":{}}')).toBe(400);
+  expect(await postForm('not json')).toBe(400);
+
+  // Still no way in but a real assertion for the page's challenge.
+  await page.getByRole('button', { name: 'Use my passkey' }).click();
+  const claims = await backAtTheApp(page, rp);
+  expect(claims.amr).toEqual(expect.arrayContaining(['hwk', 'mfa']));
+  await context.close();
+});
+
+test('a passkey without user verification (no PIN or biometric) is refused, by the browser and by us', async () => {
+  const email = 'megan.bowen@fabrikam.example';
+  await inviteGuest(idp, 'contoso', email);
+  const { context, page } = await passkeyBrowser({ userVerified: false });
+  await firstFactor(page, email);
+  await page.getByRole('heading', { name: 'Create a passkey' }).waitFor();
+
+  // The page asks for user verification: the authenticator cannot give it, and the page says so.
+  await page.getByRole('button', { name: 'Create a passkey' }).click();
+  await page.getByRole('alert').filter({ hasText: 'didn’t work' }).waitFor();
+  await screenshot(page, '63-passkey-failed');
+
+  // A browser that asks for less (a made-up client) gets a credential without the UV flag: we refuse it.
+  const status = await page.evaluate(async () => {
+    const form = document.querySelector('form[data-passkey]') as HTMLFormElement;
+    const optionsJSON = JSON.parse(form.dataset.options as string);
+    optionsJSON.authenticatorSelection = { ...optionsJSON.authenticatorSelection, userVerification: 'discouraged' };
+    const webauthn = (globalThis as unknown as { SimpleWebAuthnBrowser: { startRegistration(o: unknown): Promise<unknown> } }).SimpleWebAuthnBrowser;
+    const response = await webauthn.startRegistration({ optionsJSON });
+    const body = new URLSearchParams({ _csrf: (form.elements.namedItem('_csrf') as HTMLInputElement).value, response: JSON.stringify(response) });
+    return (await fetch(form.action, { method: 'POST', body, redirect: 'manual' })).status;
+  });
+  expect(status).toBe(400);
+  await context.close();
+});
+
+test('without script the passkey page says so and offers the other method: no dead end', async () => {
+  const email = 'isaiah.langer@contoso.example';
+  await inviteGuest(idp, 'fabrikam', email);
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await firstFactor(page, email, either);
+  await page.getByRole('link', { name: 'Passkey' }).click();
+  await page.getByRole('heading', { name: 'Create a passkey' }).waitFor();
+  expect(await page.getByText('Passkeys need JavaScript').isVisible()).toBe(true);
+  expect(await page.getByRole('button', { name: 'Create a passkey' }).isVisible()).toBe(false);
+  await screenshot(page, '64-passkey-without-script');
+  expect((await auditAccessibility(page)).violations).toEqual([]);
+  await page.getByRole('link', { name: 'Set up another method instead' }).click();
+  await page.waitForURL(/\/mfa\/choose$/);
+  await context.close();
+});
