@@ -104,7 +104,8 @@ function check(url: string, status: number, headers: Record<string, string>, htm
     for (const [tag] of html.matchAll(/<[a-z][^>]*>/gi)) {
       if (/\son[a-z]+\s*=/i.test(tag)) problems.push(`event handler attribute: ${tag}`);
     }
-    const expected = /data-auto-submit/.test(html) ? AUTO_SUBMIT_CONTENT_SECURITY_POLICY : PAGE_CONTENT_SECURITY_POLICY;
+    // The pages that run a script of ours: the auto-posting page and the passkey pages (the same policy).
+    const expected = /data-auto-submit|data-passkey=/.test(html) ? AUTO_SUBMIT_CONTENT_SECURITY_POLICY : PAGE_CONTENT_SECURITY_POLICY;
     if (csp !== expected) problems.push(`CSP ${csp ?? '(none)'}`);
   } else if (csp !== PAGE_CONTENT_SECURITY_POLICY) {
     problems.push(`CSP ${csp ?? '(none)'} on a redirect`);

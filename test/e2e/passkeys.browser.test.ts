@@ -40,6 +40,12 @@ afterAll(async () => {
 
 interface Authenticator { userVerified: boolean }
 
+/** A form field as the page's own code sees it (the tests compile without the DOM's types). */
+interface PageField {
+  value: string;
+  form: { action: string; dataset: Record<string, string | undefined>; submit(): void };
+}
+
 /**
  * A browser context with a virtual platform authenticator (a passkey provider with a PIN or a
  * fingerprint reader), and the app's callback answered in the browser: the test redeems its URL.
@@ -92,6 +98,11 @@ test('a guest under the MFA policy creates a passkey at first sign-in and signs 
   expect(enrolPage.headers()['content-security-policy']).toBe(PASSKEY_PAGE_CONTENT_SECURITY_POLICY);
   await page.getByRole('button', { name: 'Create a passkey' }).waitFor();
   expect(await page.locator('#passkey-unsupported').isHidden()).toBe(true);
+  const creation = JSON.parse(await page.locator('form[data-passkey]').getAttribute('data-options') as string);
+  expect(creation).toMatchObject({
+    rp: { id: 'localhost', name: 'Contoso' }, user: { name: email }, attestation: 'none',
+    authenticatorSelection: { residentKey: 'preferred', userVerification: 'required' },
+  });
   await screenshot(page, '60-passkey-enrol');
   const enrolAudit = await auditAccessibility(page);
   expect(enrolAudit.violations).toEqual([]);
@@ -114,6 +125,8 @@ test('a guest under the MFA policy creates a passkey at first sign-in and signs 
   rp = await firstFactor(page, email);
   await page.getByRole('heading', { name: 'Use your passkey' }).waitFor();
   await page.getByRole('button', { name: 'Use my passkey' }).waitFor();
+  const request = JSON.parse(await page.locator('form[data-passkey]').getAttribute('data-options') as string);
+  expect(request).toMatchObject({ rpId: 'localhost', userVerification: 'required', allowCredentials: [{ id: Buffer.from(credentials[0]!.credentialId, 'base64').toString('base64url') }] });
   await screenshot(page, '61-passkey-verify');
   const verifyAudit = await auditAccessibility(page);
   expect(verifyAudit.violations).toEqual([]);
@@ -150,10 +163,10 @@ test('an assertion posted again (replayed) or made up is refused, and the guest 
   await page.getByRole('button', { name: 'Use my passkey' }).waitFor();
   const postForm = async (response: string) => {
     const answer = page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/mfa/passkey/verify'));
-    await page.evaluate((value) => {
-      const form = document.querySelector('form[data-passkey]') as HTMLFormElement;
-      (form.elements.namedItem('response') as HTMLInputElement).value = value;
-      form.submit();
+    await page.locator('form[data-passkey] input[name="response"]').evaluate((node, value) => {
+      const field = node as unknown as PageField;
+      field.value = value;
+      field.form.submit();
     }, response);
     return (await answer).status();
   };
@@ -183,13 +196,13 @@ test('a passkey without user verification (no PIN or biometric) is refused, by t
   await screenshot(page, '63-passkey-failed');
 
   // A browser that asks for less (a made-up client) gets a credential without the UV flag: we refuse it.
-  const status = await page.evaluate(async () => {
-    const form = document.querySelector('form[data-passkey]') as HTMLFormElement;
-    const optionsJSON = JSON.parse(form.dataset.options as string);
+  const status = await page.locator('form[data-passkey] input[name="_csrf"]').evaluate(async (node) => {
+    const { form, value: csrf } = node as unknown as PageField;
+    const optionsJSON = JSON.parse(form.dataset.options as string) as { authenticatorSelection: Record<string, string> };
     optionsJSON.authenticatorSelection = { ...optionsJSON.authenticatorSelection, userVerification: 'discouraged' };
-    const webauthn = (globalThis as unknown as { SimpleWebAuthnBrowser: { startRegistration(o: unknown): Promise<unknown> } }).SimpleWebAuthnBrowser;
+    const webauthn = (globalThis as unknown as { SimpleWebAuthnBrowser: { startRegistration(options: unknown): Promise<unknown> } }).SimpleWebAuthnBrowser;
     const response = await webauthn.startRegistration({ optionsJSON });
-    const body = new URLSearchParams({ _csrf: (form.elements.namedItem('_csrf') as HTMLInputElement).value, response: JSON.stringify(response) });
+    const body = new URLSearchParams({ _csrf: csrf, response: JSON.stringify(response) });
     return (await fetch(form.action, { method: 'POST', body, redirect: 'manual' })).status;
   });
   expect(status).toBe(400);
