@@ -51,6 +51,7 @@ import { InvitationRepository } from './store/invitation-repository.ts';
 import type { KeyValueStore } from './store/key-value-store.ts';
 import { Keys } from './store/keys.ts';
 import { SecretBox } from './store/secret-box.ts';
+import { mfaServices } from './mfa/mfa-services.ts';
 import { SignInRepository } from './store/sign-in-repository.ts';
 import { SigningKeyRepository } from './store/signing-key-repository.ts';
 import { TenantRepository } from './store/tenant-repository.ts';
@@ -171,6 +172,8 @@ export function createApp({ config, store, log, keyNamespace, runStartedAt }: Ap
   const consumerAccounts = config.consumerAccounts ? new ConsumerAccounts(config.consumerAccounts, log, outbound) : undefined;
   const connector = new UpstreamConnector(outbound, log);
   const steps = discoverySteps({ baseUrl: config.baseUrl, directory, identityProviders, consumerAccounts });
+  // Second factors (src/mfa): the users' methods, sealed secrets, the wrong-factor limit.
+  const mfa = mfaServices(store, keys, secrets);
   const signInPages = interactionRoutes({
     pages, signIns, users, invitations: invitationRepository, emailOtp, redemptions,
     // Home-realm discovery in the tenant's redemption order (Microsoft's documented one by default).
@@ -181,6 +184,7 @@ export function createApp({ config, store, log, keyNamespace, runStartedAt }: Ap
     otpTtlSeconds: config.otpTtlSeconds,
     emailOtpDefault: config.emailOtpDefault,
     signInLog,
+    mfa,
   });
   const federationCallback = federationCallbackRoute(pages, signIns, { signInLog, users });
   const redeemPages = redemptionRoutes({ pages, signIns, invitations: invitationRepository, baseUrl: config.baseUrl, signInLog, users });

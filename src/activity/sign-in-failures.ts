@@ -11,6 +11,7 @@ export type SignInFailureKind =
   | 'notInvited' | 'invitationUnusable'
   | 'differentAccount' | 'unverifiedEmail' | 'emailMismatch'
   | 'upstreamUnreachable' | 'upstreamRefused' | 'upstreamInvalid' | 'upstreamGone' | 'federationTooLate'
+  | 'mfaFailed' | 'mfaCodeReplayed' | 'mfaLockedOut' | 'mfaUnavailable'
   | 'accountBlocked' | 'expired' | 'changedMeanwhile' | 'forgedForm' | 'cancelled' | 'other';
 
 /** What some reasons say besides the kind. */
@@ -23,6 +24,8 @@ export interface SignInFailureValues {
   upstream?: string;
   /** upstreamRefused: the OAuth error it answered, when well-formed. */
   oauthError?: string;
+  /** mfa*: the second factor tried (`totp`, `passkey`, `recoveryCode`). */
+  secondFactor?: string;
   /** other: the problem's own code, so a new kind of failure is still told apart. */
   problem?: string;
 }
@@ -36,6 +39,12 @@ interface FailureEntry {
   errorCode: number;
   reason: (values: SignInFailureValues) => string;
 }
+
+const SECOND_FACTOR_WORDS: Record<string, string> = {
+  totp: 'the authenticator app code',
+  passkey: 'the passkey',
+  recoveryCode: 'the recovery code',
+};
 
 const upstreamName = (values: SignInFailureValues) => values.upstream ?? 'The identity provider';
 
@@ -83,6 +92,22 @@ export const SIGN_IN_FAILURES: Record<SignInFailureKind, FailureEntry> = {
   upstreamInvalid: { errorCode: 1900042, reason: (values) => `${upstreamName(values)} answered with something that does not check out (token, signature or response): check the identity provider's configuration.` },
   upstreamGone: { errorCode: 1900043, reason: () => 'The identity provider was removed from the tenant during the sign-in.' },
   federationTooLate: { errorCode: 1900044, reason: () => 'The answer from the identity provider came after the sign-in step expired, or came twice: the guest should try again.' },
+  mfaFailed: {
+    errorCode: 500121,
+    reason: ({ secondFactor }) => `Authentication failed during strong authentication request: ${SECOND_FACTOR_WORDS[secondFactor ?? ''] ?? 'the second factor'} did not check out. Repeated failures lock the guest out for a while.`,
+  },
+  mfaCodeReplayed: {
+    errorCode: 1900060,
+    reason: () => 'An authenticator app code that was already used was entered again (replay, or a form sent twice): the guest should enter the next code their app shows.',
+  },
+  mfaLockedOut: {
+    errorCode: 1900061,
+    reason: ({ lockedUntil }) => `Too many wrong second factors for this guest: locked out until ${lockedUntil ?? 'the lock ends'}. It ends by itself.`,
+  },
+  mfaUnavailable: {
+    errorCode: 1900062,
+    reason: () => 'A second factor was required (guestMfa policy or the app\'s acr_values=mfa) but none of the allowed methods can be used: the app got unmet_authentication_requirements.',
+  },
   accountBlocked: { errorCode: 50057, reason: () => 'The account is blocked (accountEnabled is false, "Block sign-in"): set accountEnabled to true to let the user in.' },
   expired: { errorCode: 50089, reason: () => 'The sign-in attempt expired (an hour passed, or it was already finished): the guest should start again from the app.' },
   changedMeanwhile: { errorCode: 1900050, reason: () => 'An administrator changed the guest (reset redemption, deletion) while they were signing in: the guest should start again.' },

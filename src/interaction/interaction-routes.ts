@@ -2,6 +2,7 @@ import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 
 import { FORM_BODY_LIMIT } from '../limits.ts';
+import { mountSecondFactorRoutes } from '../mfa/mfa-routes.ts';
 import type { TenantState } from '../tenants/tenant-routes.ts';
 import { attemptOf, type SignInContext, type SignInDeps } from './sign-in-context.ts';
 import { problemRecorder } from './sign-in-recording.ts';
@@ -39,6 +40,8 @@ export function interactionRoutes(deps: SignInDeps): Router<TenantState> {
   router.get('/federate', step(federate));
   router.get('/federated', step(federated));
   router.post('/cancel', step(cancel));
+  // The second factor, when one is due (src/mfa).
+  mountSecondFactorRoutes(router, deps);
 
   return router;
 }

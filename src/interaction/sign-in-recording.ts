@@ -28,7 +28,15 @@ export interface SignInEnd {
   user?: User;
   /** How they signed in (or tried to); the attempt's method without it. */
   method?: SignInMethod;
+  /** The second factor they gave (or tried), after the first (src/mfa). */
+  secondFactor?: 'totp' | 'passkey' | 'recoveryCode';
 }
+
+const SECOND_FACTOR_WORDS: Record<NonNullable<SignInEnd['secondFactor']>, string> = {
+  totp: 'Authenticator app (TOTP)',
+  passkey: 'Passkey',
+  recoveryCode: 'Recovery code',
+};
 
 const SOURCE_WORDS: Record<SignInSource, string> = {
   EmailOTP: 'Email one-time passcode',
@@ -51,7 +59,9 @@ export async function recordSignIn(recording: SignInRecording, ctx: Context, ten
     appDisplayName: attempt?.clientName ?? null,
     ipAddress: ctx.ip,
     correlationId: String(ctx.state.requestId ?? ''),
-    authenticationMethod: methodInWords(method),
+    authenticationMethod: end.secondFactor
+      ? `${methodInWords(method) ?? 'First factor'}, then ${SECOND_FACTOR_WORDS[end.secondFactor]}`
+      : methodInWords(method),
     methodLabel: method?.kind === 'EmailOTP' ? 'EmailOTP' : method?.kind === 'federation' ? method.upstream.source : 'none',
     ...(end.failure ? { failure: end.failure } : {}),
   });

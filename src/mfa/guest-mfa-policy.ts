@@ -26,6 +26,11 @@ export function guestMfaPolicyOf(tenant: { guestMfaPolicy?: GuestMfaPolicy }): G
 /** The acr value of a sign-in with a second factor (OpenID Connect Core 2; what acr_values asks for). */
 export const MFA_ACR = 'mfa';
 
+/** Whether an authorization request's acr_values asks for a second factor. */
+export function requestsMfa(acrValues: unknown): boolean {
+  return typeof acrValues === 'string' && acrValues.split(' ').includes(MFA_ACR);
+}
+
 export type SecondFactorRequirement =
   | { required: false }
   /** `methods`: what the guest may enrol or use, in the policy's order. */
@@ -45,7 +50,6 @@ export function secondFactorRequirement(
     && (!sources || (user.source !== null && sources.includes(user.source)))
     && (!clientIds || clientIds.includes(clientId));
   if (byPolicy) return { required: true, methods: policy.methods, reason: 'policy' };
-  const asked = typeof acrValues === 'string' && acrValues.split(' ').includes(MFA_ACR);
-  if (asked) return { required: true, methods: policy.state === 'enabled' ? policy.methods : [...SECOND_FACTOR_KINDS], reason: 'acrValues' };
+  if (requestsMfa(acrValues)) return { required: true, methods: policy.state === 'enabled' ? policy.methods : [...SECOND_FACTOR_KINDS], reason: 'acrValues' };
   return { required: false };
 }

@@ -1,5 +1,7 @@
 import { interactionPolicy, type KoaContextWithOIDC } from 'oidc-provider';
 
+import { MFA_ACR, requestsMfa } from '../mfa/guest-mfa-policy.ts';
+
 /**
  * Consent is implied in a tenant, as in an Entra B2B tenant whose administrator registered the
  * app: a tenant's own clients get the scopes they ask for, and no guest is ever asked. This file
@@ -24,6 +26,9 @@ import { interactionPolicy, type KoaContextWithOIDC } from 'oidc-provider';
  */
 export function impliedConsentPolicy(): interactionPolicy.Prompt[] {
   const policy = interactionPolicy.base();
+  // An app that asks for a second factor (acr_values=mfa) signs in again a guest whose session had none (src/mfa).
+  policy.get('login')?.checks.add(new interactionPolicy.Check('mfa_required', 'A second factor is required', 'login_required',
+    ({ oidc }) => requestsMfa(oidc.params?.acr_values) && oidc.session?.acr !== MFA_ACR));
   const consent = policy.get('consent');
   consent?.checks.clear();
   // Only ever true for prompt=none, which oidc-provider turns into this error instead of an interaction.

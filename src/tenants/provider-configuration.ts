@@ -20,6 +20,7 @@ import { impliedConsentPolicy, loadImpliedGrant } from './implied-consent.ts';
 import { oidcErrorProblem } from './oidc-error-problem.ts';
 import { idTokenSigningAlgorithmOf, issuerOf, isValidTenantId, type Tenant } from './tenant.ts';
 import type { TenantDirectory } from './tenant-directory.ts';
+import { MFA_ACR } from '../mfa/guest-mfa-policy.ts';
 
 /**
  * oidc-provider's configuration for one tenant, as plain data. Everything protocol-shaped is
@@ -185,17 +186,20 @@ export function providerConfiguration(tenant: Tenant, jwks: JWK[], dependencies:
     rotateRefreshToken: true,
 
     scopes: ['openid', 'offline_access', 'email', 'profile'],
+    // The one authentication context we name: `mfa`, a sign-in with a second factor (OpenID Connect
+    // Core 2; src/mfa). Discovery's acr_values_supported lists it; acr_values=mfa asks for it.
+    acrValues: [MFA_ACR],
     // Discovery's claims_supported is made from this list, so it names only claims that are issued
     // (test/integration/claims-supported.test.ts holds it to that).
     claims: {
-      // oidc-provider's defaults for claims of the session itself. `acr` is advertised only once
-      // acrValues names some (oidc-provider drops it while that list is empty, as here); `sid` is
-      // in ID tokens of clients registered with backchannel_logout_session_required.
+      // oidc-provider's defaults for claims of the session itself: `acr` is `mfa` after a second
+      // factor (src/mfa), absent otherwise; `sid` is in ID tokens of clients registered with
+      // backchannel_logout_session_required.
       acr: null,
       sid: null,
       iss: null,
       // ...and with the openid scope, always: how and when the guest signed in (amr is ["otp"]
-      // for email codes), the tenant, and the identity provider (`mail` for email codes).
+      // for email codes, with "mfa" and the second factor's after one), the tenant, and the identity provider (`mail` for email codes).
       openid: ['sub', 'tid', 'idp', 'amr', 'auth_time'],
       email: ['email', 'email_verified'],
       profile: ['name'],

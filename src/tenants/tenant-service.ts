@@ -4,6 +4,7 @@ import { ConcurrentChangeError, ConflictError, NotFoundError } from '../errors.t
 import { CONCURRENT_WRITE_ATTEMPTS } from '../limits.ts';
 import type { EmailOtpPolicyState } from '../guests/email-otp-policy.ts';
 import type { InvitationRedemptionConfiguration } from '../guests/redemption-configuration.ts';
+import type { GuestMfaPolicy } from '../mfa/guest-mfa-policy.ts';
 import { CHANGED, retryChanged } from '../store/record-version.ts';
 import type { SigningKeyRepository, SigningKeySet } from '../store/signing-key-repository.ts';
 import type { TenantConflict, TenantRepository } from '../store/tenant-repository.ts';
@@ -23,6 +24,7 @@ export interface TenantChanges {
   idTokenSigningAlgorithm?: SigningAlgorithm;
   emailOtpPolicy?: EmailOtpPolicyState;
   invitationRedemption?: InvitationRedemptionConfiguration;
+  guestMfaPolicy?: GuestMfaPolicy;
 }
 
 /**
@@ -87,6 +89,7 @@ export class TenantService {
         ...(changes.verifiedDomains !== undefined ? { verifiedDomains: unique(changes.verifiedDomains) } : {}),
         ...(changes.emailOtpPolicy !== undefined ? { emailOtpPolicy: changes.emailOtpPolicy } : {}),
         ...(changes.invitationRedemption !== undefined ? { invitationRedemption: changes.invitationRedemption } : {}),
+        ...(changes.guestMfaPolicy !== undefined ? { guestMfaPolicy: changes.guestMfaPolicy } : {}),
         ...(changes.idTokenSigningAlgorithm !== undefined ? { idTokenSigningAlgorithm: changes.idTokenSigningAlgorithm } : {}),
       };
       // Only what a built Provider holds (the name on its pages, the default ID token algorithm in

@@ -1,5 +1,6 @@
 import type { EmailOtpPolicyState } from '../guests/email-otp-policy.ts';
 import type { InvitationRedemptionConfiguration } from '../guests/redemption-configuration.ts';
+import type { GuestMfaPolicy } from '../mfa/guest-mfa-policy.ts';
 import { RESERVED_TENANT_IDS } from '../limits.ts';
 import type { SigningAlgorithm } from './signing-keys.ts';
 
@@ -27,6 +28,8 @@ export interface Tenant {
   version?: number;
   /** Email one-time passcode policy; missing means `default`. */
   emailOtpPolicy?: EmailOtpPolicyState;
+  /** Second factor for guests (src/mfa/guest-mfa-policy.ts); missing means disabled. */
+  guestMfaPolicy?: GuestMfaPolicy;
   /** Order of home-realm discovery; missing means Microsoft's documented order. */
   invitationRedemption?: InvitationRedemptionConfiguration;
   /**

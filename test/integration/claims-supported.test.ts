@@ -13,7 +13,7 @@ import { type SmtpListener, startSmtpListener } from '../support/smtp.ts';
  */
 
 /** Claims that depend on how the client registered (docs/sign-in.md, "Claims"). */
-const CONDITIONAL_CLAIMS = ['sid'];
+const CONDITIONAL_CLAIMS = ['sid', 'acr'];
 
 let smtp: SmtpListener;
 let idp: RunningIdp;

@@ -1,8 +1,8 @@
 import { federationCallbackUrl } from '../../federation/upstream.ts';
 import { issuerOf } from '../../tenants/tenant.ts';
-import { finishInteraction, loadAttempt, pageUrl, type SignInContext, type SignInDeps, upstreamLeg } from '../sign-in-context.ts';
+import { afterFirstFactor } from '../../mfa/second-factor-gate.ts';
+import { loadAttempt, pageUrl, type SignInContext, type SignInDeps, upstreamLeg } from '../sign-in-context.ts';
 import { SignInProblem, upstreamProblem } from '../sign-in-problem.ts';
-import { recordSignIn } from '../sign-in-recording.ts';
 
 /**
  * GET `/federated`: back from upstream (through /federation/callback, which has no interaction
@@ -28,10 +28,6 @@ export async function federated(deps: SignInDeps, ctx: SignInContext): Promise<v
   const user = await deps.users.findByMail(tenant.id, federation.email);
   const outcome = await deps.redemptions.recordFederatedSignIn(tenant.id, user, upstream.source, signedIn, upstream.identityProviderId);
   if (outcome.kind === 'refused') throw SignInProblem.refused(outcome.reason, upstream, federation.email, tenant.displayName, signedIn.email, retryUrl);
-  await Promise.all([
-    recordSignIn(deps, ctx, tenant, attempt, { user: outcome.user, method: { kind: 'federation', upstream } }),
-    finishInteraction(ctx, attempt, {
-      login: { accountId: outcome.user.id, remember: true, ...(signedIn.amr ? { amr: signedIn.amr } : {}) },
-    }),
-  ]);
+  // Signed in, or on to a second factor (src/mfa).
+  await afterFirstFactor(deps, ctx, attempt, { user: outcome.user, amr: signedIn.amr ?? [], method: { kind: 'federation', upstream } });
 }

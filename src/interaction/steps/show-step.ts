@@ -13,6 +13,8 @@ import { noticeMessage, type SignInNotice, UNDELIVERED_CODE } from '../sign-in-n
 export async function showStep(deps: SignInDeps, ctx: SignInContext): Promise<void> {
   const attempt = await loadAttempt(deps, ctx);
   if (attempt.isNew) await saveAttempt(deps, attempt);
+  // Past the first factor: the second one's pages (src/mfa).
+  if (attempt.state.secondFactor) return redirect(ctx, pageUrl(attempt, '/mfa'));
   if (attempt.state.method?.kind === 'federation') return redirect(ctx, pageUrl(attempt, '/federate'));
   await renderStep(deps, ctx, attempt);
 }

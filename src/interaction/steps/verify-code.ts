@@ -1,5 +1,6 @@
 import { isEmailOtpEnabled } from '../../guests/email-otp-policy.ts';
-import { checkCsrf, discover, finishInteraction, formValue, loadAttempt, saveAttempt, seeStep, type SignInContext, type SignInDeps } from '../sign-in-context.ts';
+import { afterFirstFactor } from '../../mfa/second-factor-gate.ts';
+import { checkCsrf, discover, formValue, loadAttempt, saveAttempt, seeStep, type SignInContext, type SignInDeps } from '../sign-in-context.ts';
 import { verifyNotice } from '../sign-in-notice.ts';
 import { SignInProblem } from '../sign-in-problem.ts';
 import { codeFailure, recordSignIn } from '../sign-in-recording.ts';
@@ -33,9 +34,6 @@ export async function verifyCode(deps: SignInDeps, ctx: SignInContext): Promise<
   const found = await deps.users.find(tenant.id, outcome.userId);
   if (!found) throw SignInProblem.expired();
   const user = await deps.redemptions.recordSignIn(tenant.id, found, 'EmailOTP');
-  // Both writes leave together (the log entry never fails, so it cannot stop the sign-in).
-  await Promise.all([
-    recordSignIn(deps, ctx, tenant, attempt, { user, method: { kind: 'EmailOTP' } }),
-    finishInteraction(ctx, attempt, { login: { accountId: user.id, amr: ['otp'], remember: true } }),
-  ]);
+  // Signed in, or on to a second factor (src/mfa).
+  await afterFirstFactor(deps, ctx, attempt, { user, amr: ['otp'], method: { kind: 'EmailOTP' } });
 }

@@ -1,0 +1,16 @@
+import type { SecondFactorMethod } from '../second-factor-method.ts';
+import { enrolTotp, showTotpEnrolment } from './enrol-totp.ts';
+import { showTotpVerification, verifyTotp } from './verify-totp.ts';
+
+/** An authenticator app (TOTP, RFC 6238): `/mfa/totp/enrol` and `/mfa/totp/verify`. */
+export const totpMethod: SecondFactorMethod = {
+  kind: 'totp',
+  nameKey: 'totp.name',
+  descriptionKey: 'totp.description',
+  mount(router, step) {
+    router.get('/enrol', step(showTotpEnrolment));
+    router.post('/enrol', step(enrolTotp));
+    router.get('/verify', step(showTotpVerification));
+    router.post('/verify', step(verifyTotp));
+  },
+};
