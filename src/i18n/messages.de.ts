@@ -385,8 +385,6 @@ export const de = {
   'passkey.verify.title': 'Passkey verwenden',
   'passkey.verify.lead': 'Bestätigen Sie mit dem Passkey, den Sie für <address>{email}</address> erstellt haben, dass Sie es sind: Ihr Gerät fragt nach Fingerabdruck, Gesicht oder PIN.',
   'passkey.verify.button': 'Meinen Passkey verwenden',
-  'passkey.verify.other': 'Eine andere Methode verwenden',
-  'passkey.verify.recovery': 'Einen Wiederherstellungscode verwenden',
   'passkey.unsupported': 'Passkeys brauchen JavaScript und einen Browser, der sie unterstützt. Schalten Sie JavaScript ein, nehmen Sie einen anderen Browser oder wählen Sie unten einen anderen Weg.',
   'passkey.failed': 'Der Passkey hat nicht funktioniert oder wurde abgebrochen. Sie können es noch einmal versuchen.',
   'notice.passkeyExpired': 'Das hat zu lange gedauert. Versuchen Sie es noch einmal.',

@@ -406,8 +406,6 @@ export const en = {
   'passkey.verify.title': 'Use your passkey',
   'passkey.verify.lead': 'Confirm it’s you with the passkey you created for <address>{email}</address>: your device will ask for your fingerprint, face or PIN.',
   'passkey.verify.button': 'Use my passkey',
-  'passkey.verify.other': 'Use another method',
-  'passkey.verify.recovery': 'Use a recovery code',
   'passkey.unsupported': 'Passkeys need JavaScript and a browser that supports them. Turn JavaScript on or use another browser, or choose another way below.',
   'passkey.failed': 'The passkey didn’t work, or it was cancelled. You can try again.',
   'notice.passkeyExpired': 'That took too long. Try again.',

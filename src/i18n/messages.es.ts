@@ -385,8 +385,6 @@ export const es = {
   'passkey.verify.title': 'Usar su llave de acceso',
   'passkey.verify.lead': 'Confirme que es usted con la llave de acceso que creó para <address>{email}</address>: su dispositivo le pedirá su huella, su cara o su PIN.',
   'passkey.verify.button': 'Usar mi llave de acceso',
-  'passkey.verify.other': 'Usar otro método',
-  'passkey.verify.recovery': 'Usar un código de recuperación',
   'passkey.unsupported': 'Las llaves de acceso necesitan JavaScript y un navegador compatible. Active JavaScript, use otro navegador o elija otra forma más abajo.',
   'passkey.failed': 'La llave de acceso no funcionó o se canceló. Puede volver a intentarlo.',
   'notice.passkeyExpired': 'Ha tardado demasiado. Vuelva a intentarlo.',

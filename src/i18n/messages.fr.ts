@@ -386,8 +386,6 @@ export const fr = {
   'passkey.verify.title': 'Utiliser votre clé d’accès',
   'passkey.verify.lead': 'Confirmez votre identité avec la clé d’accès créée pour <address>{email}</address> : votre appareil vous demandera votre empreinte, votre visage ou votre code PIN.',
   'passkey.verify.button': 'Utiliser ma clé d’accès',
-  'passkey.verify.other': 'Utiliser une autre méthode',
-  'passkey.verify.recovery': 'Utiliser un code de récupération',
   'passkey.unsupported': 'Les clés d’accès nécessitent JavaScript et un navigateur qui les prend en charge. Activez JavaScript, utilisez un autre navigateur ou choisissez un autre moyen ci-dessous.',
   'passkey.failed': 'La clé d’accès n’a pas fonctionné ou l’opération a été annulée. Vous pouvez réessayer.',
   'notice.passkeyExpired': 'Cela a pris trop de temps. Réessayez.',
