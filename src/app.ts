@@ -200,7 +200,7 @@ export function createApp({ config, store, log, keyNamespace, runStartedAt }: Ap
   ops.get('/sign-in-to-organization', signInToOrganization(directory, pages, config.baseUrl));
 
   const tenantAdmins = new TenantAdminTokens(config.baseUrl, directory, providers, clients);
-  const admin = adminRoutes({ config, log, tenants, clients, providers, invitations, guests, tenantAdmins, identityProviders, connector, branding, signInLog, auditLog, metrics });
+  const admin = adminRoutes({ config, log, tenants, clients, providers, invitations, guests, tenantAdmins, identityProviders, connector, branding, signInLog, auditLog, metrics, authenticationMethods: mfa.methods });
 
   // The tenant console: a built-in client of every tenant, on the same domain services as the admin API.
   const consoleSessions = new ConsoleSessions(store, keys, config.baseUrl);
