@@ -52,6 +52,7 @@ import type { KeyValueStore } from './store/key-value-store.ts';
 import { Keys } from './store/keys.ts';
 import { SecretBox } from './store/secret-box.ts';
 import { mfaServices } from './mfa/mfa-services.ts';
+import { policyWantsSecondFactor } from './mfa/session-second-factor.ts';
 import { SignInRepository } from './store/sign-in-repository.ts';
 import { SigningKeyRepository } from './store/signing-key-repository.ts';
 import { TenantRepository } from './store/tenant-repository.ts';
@@ -137,7 +138,10 @@ export function createApp({ config, store, log, keyNamespace, runStartedAt }: Ap
     providers.evict(tenant.id);
   });
   const providers: ProviderCache = new ProviderCache(
-    { config, store, keys, clients, pages, directory, outbound, accountsFor: (tenant) => findAccountIn(tenant, users) },
+    {
+      config, store, keys, clients, pages, directory, outbound, accountsFor: (tenant) => findAccountIn(tenant, users),
+      policyWantsSecondFactor: policyWantsSecondFactor(directory, users),
+    },
     (tenantId) => tenants.signingKeys(tenantId),
     ({ provider, tenant }) => {
       metrics.providersBuilt.inc();

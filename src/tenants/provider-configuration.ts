@@ -21,6 +21,7 @@ import { oidcErrorProblem } from './oidc-error-problem.ts';
 import { idTokenSigningAlgorithmOf, issuerOf, isValidTenantId, type Tenant } from './tenant.ts';
 import type { TenantDirectory } from './tenant-directory.ts';
 import { MFA_ACR } from '../mfa/guest-mfa-policy.ts';
+import type { PolicyWantsSecondFactor } from '../mfa/session-second-factor.ts';
 
 /**
  * oidc-provider's configuration for one tenant, as plain data. Everything protocol-shaped is
@@ -38,6 +39,8 @@ export interface ProviderDependencies {
   directory: TenantDirectory;
   /** What oidc-provider fetches for a tenant's clients (jwks_uri, sector identifiers, back-channel logout). */
   outbound: OutboundHttp;
+  /** Whether the guestMfa policy wants a second factor of a session's account for an app (src/mfa). */
+  policyWantsSecondFactor?: PolicyWantsSecondFactor;
 }
 
 /**
@@ -227,7 +230,7 @@ export function providerConfiguration(tenant: Tenant, jwks: JWK[], dependencies:
 
     interactions: {
       // Only sign-in asks the guest anything; consent is implied (implied-consent.ts).
-      policy: impliedConsentPolicy(),
+      policy: impliedConsentPolicy(tenant.id, dependencies.policyWantsSecondFactor),
       // Our sign-in pages live under the tenant's issuer, so every URL carries the tenant.
       url: (_ctx, interaction) => `${issuer}/interaction/${interaction.uid}`,
     },

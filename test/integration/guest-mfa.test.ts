@@ -1,5 +1,6 @@
 import { GuestAgent, textOf } from '../support/guest-agent.ts';
 import { type RunningIdp, startIdp } from '../support/idp.ts';
+import { RelyingParty } from '../support/relying-party.ts';
 import { firstFactor, recoveryCodesOnPage, secretOnPage, totpCode } from '../support/second-factor.ts';
 import { inviteGuest, type SignInFixture, tenantWithApp } from '../support/sign-in.ts';
 import { type SmtpListener, startSmtpListener } from '../support/smtp.ts';
@@ -73,6 +74,20 @@ test('acr_values=mfa with the policy off: the guest enrols an authenticator app,
   expect(claims.sub).toBe(invitation.invitedUser.id);
   expect(claims.acr).toBe('mfa');
   expect(claims.amr).toEqual(['otp', 'mfa']);
+});
+
+test('a session without a second factor does not do for an app that sends acr_values=mfa', async () => {
+  await inviteGuest(idp, 'contoso', 'diego@fabrikam.example');
+  const guest = new GuestAgent();
+  const { rp, page } = await firstFactor(guest, fixture, 'diego@fabrikam.example', smtp);
+  expect((await rp.redeemCallback(page.location!)).claims()!.acr).toBeUndefined();
+  const asking = await RelyingParty.discover(fixture.issuer, fixture.app, fixture.redirectUri);
+  const again = await guest.follow(await asking.authorizationUrl(MFA), asking.isCallback);
+  expect(again.location).toBeUndefined();
+  expect(again.url).toMatch(/\/interaction\/[^/]+$/);
+  // prompt=none cannot give it either: the app hears login_required.
+  const silent = await guest.follow(await asking.authorizationUrl({ ...MFA, prompt: 'none' }), asking.isCallback);
+  expect(new URL(silent.location!).searchParams.get('error')).toBe('login_required');
 });
 
 test('a guest with an authenticator app gives its code; a wrong one and a used one are refused', async () => {
@@ -176,6 +191,14 @@ test('the guestMfa policy applies to the apps and sources it names, and to no on
   const claims = (await rp.redeemCallback(page.location!)).claims()!;
   expect(claims.amr).toEqual(['otp']);
   expect(claims.acr).toBeUndefined();
+  // That session signs the guest in to the same app again without a page, but not to the app the
+  // policy covers: it had no second factor.
+  const sameApp = await RelyingParty.discover(fabrikam.issuer, fabrikam.app, fabrikam.redirectUri);
+  expect(sameApp.isCallback((await guest.follow(await sameApp.authorizationUrl(), sameApp.isCallback)).location ?? '')).toBe(true);
+  const covered = await RelyingParty.discover(wiki.issuer, wiki.app, wiki.redirectUri);
+  const asked = await guest.follow(await covered.authorizationUrl(), covered.isCallback);
+  expect(asked.location).toBeUndefined();
+  expect(textOf(asked.html)).toContain('Sign in to continue to Fabrikam Wiki');
 
   // The app the policy names: the second factor.
   ({ page } = await firstFactor(new GuestAgent(), wiki, 'pradeep@contoso.example', smtp));
