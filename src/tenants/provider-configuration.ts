@@ -195,15 +195,15 @@ export function providerConfiguration(tenant: Tenant, jwks: JWK[], dependencies:
     // Discovery's claims_supported is made from this list, so it names only claims that are issued
     // (test/integration/claims-supported.test.ts holds it to that).
     claims: {
-      // oidc-provider's defaults for claims of the session itself: `acr` is `mfa` after a second
-      // factor (src/mfa), absent otherwise; `sid` is in ID tokens of clients registered with
-      // backchannel_logout_session_required.
-      acr: null,
+      // oidc-provider's defaults for claims of the session itself: `sid` is in ID tokens of clients
+      // registered with backchannel_logout_session_required.
       sid: null,
       iss: null,
       // ...and with the openid scope, always: how and when the guest signed in (amr is ["otp"]
-      // for email codes, with "mfa" and the second factor's after one), the tenant, and the identity provider (`mail` for email codes).
-      openid: ['sub', 'tid', 'idp', 'amr', 'auth_time'],
+      // for email codes, with "mfa" and the second factor's after one; acr is "mfa" after a second
+      // factor, and absent without one: src/mfa), the tenant, and the identity provider (`mail`
+      // for email codes).
+      openid: ['sub', 'tid', 'idp', 'amr', 'acr', 'auth_time'],
       email: ['email', 'email_verified'],
       profile: ['name'],
     },
