@@ -52,6 +52,7 @@ import type { KeyValueStore } from './store/key-value-store.ts';
 import { Keys } from './store/keys.ts';
 import { SecretBox } from './store/secret-box.ts';
 import { mfaServices } from './mfa/mfa-services.ts';
+import { policyWantsSecondFactor } from './mfa/session-second-factor.ts';
 import { SignInRepository } from './store/sign-in-repository.ts';
 import { SigningKeyRepository } from './store/signing-key-repository.ts';
 import { TenantRepository } from './store/tenant-repository.ts';
@@ -137,7 +138,10 @@ export function createApp({ config, store, log, keyNamespace, runStartedAt }: Ap
     providers.evict(tenant.id);
   });
   const providers: ProviderCache = new ProviderCache(
-    { config, store, keys, clients, pages, directory, outbound, accountsFor: (tenant) => findAccountIn(tenant, users) },
+    {
+      config, store, keys, clients, pages, directory, outbound, accountsFor: (tenant) => findAccountIn(tenant, users),
+      policyWantsSecondFactor: policyWantsSecondFactor(directory, users),
+    },
     (tenantId) => tenants.signingKeys(tenantId),
     ({ provider, tenant }) => {
       metrics.providersBuilt.inc();
@@ -200,7 +204,7 @@ export function createApp({ config, store, log, keyNamespace, runStartedAt }: Ap
   ops.get('/sign-in-to-organization', signInToOrganization(directory, pages, config.baseUrl));
 
   const tenantAdmins = new TenantAdminTokens(config.baseUrl, directory, providers, clients);
-  const admin = adminRoutes({ config, log, tenants, clients, providers, invitations, guests, tenantAdmins, identityProviders, connector, branding, signInLog, auditLog, metrics });
+  const admin = adminRoutes({ config, log, tenants, clients, providers, invitations, guests, tenantAdmins, identityProviders, connector, branding, signInLog, auditLog, metrics, authenticationMethods: mfa.methods });
 
   // The tenant console: a built-in client of every tenant, on the same domain services as the admin API.
   const consoleSessions = new ConsoleSessions(store, keys, config.baseUrl);

@@ -26,6 +26,8 @@ import { mountIdentityProvidersApi } from './identity-providers-api.ts';
 import { mountInvitationsApi } from './invitations-api.ts';
 import { mountOpenApiDocument } from './openapi/openapi-route.ts';
 import { mountPoliciesApi } from './policies-api.ts';
+import { mountGuestMfaApi } from './guest-mfa-api.ts';
+import type { AuthenticationMethodRepository } from '../store/authentication-method-repository.ts';
 import type { TenantAdminTokens } from './tenant-admin-tokens.ts';
 import { SkipTokens } from './skip-token.ts';
 import { mountUsersApi } from './users-api.ts';
@@ -46,6 +48,8 @@ export interface AdminApiDependencies {
   signInLog: SignInLog;
   auditLog: AuditLog;
   metrics: Metrics;
+  /** Users' second factors (src/mfa). */
+  authenticationMethods: AuthenticationMethodRepository;
 }
 
 /** The admin API under /admin: JSON in and out, bearer-token guarded, Graph-shaped errors. */
@@ -81,6 +85,7 @@ export function adminRoutes(dependencies: AdminApiDependencies): Router<AdminSta
   mountInvitationsApi(router, tenants, invitations);
   mountUsersApi(router, tenants, guests, config.baseUrl, skipTokens);
   mountPoliciesApi(router, tenants, config.emailOtpDefault);
+  mountGuestMfaApi(router, tenants, guests, dependencies.authenticationMethods);
   mountIdentityProvidersApi(router, tenants, identityProviders, connector, log);
   mountBrandingApi(router, tenants, branding, config.baseUrl);
   mountActivityLogsApi(router, tenants, { signIns: signInLog, audits: auditLog }, config.baseUrl, skipTokens);

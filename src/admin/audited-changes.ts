@@ -45,6 +45,10 @@ const CHANGES: Record<string, Describe> = {
   'DELETE /admin/tenants/:tenantId/users/:userId': (p) => ({ activity: 'Delete user', targets: [target(p.userId, 'User')] }),
   'PATCH /admin/tenants/:tenantId/policies/emailOtp': () => ({ activity: 'Update policy', targets: [target('emailOtp', 'Policy', 'Email one-time passcode')] }),
   'PATCH /admin/tenants/:tenantId/policies/invitationRedemption': () => ({ activity: 'Update policy', targets: [target('invitationRedemption', 'Policy', 'Invitation redemption order')] }),
+  'PATCH /admin/tenants/:tenantId/policies/guestMfa': () => ({ activity: 'Update policy', targets: [target('guestMfa', 'Policy', 'Guest multifactor authentication')] }),
+  'DELETE /admin/tenants/:tenantId/users/:userId/authenticationMethods/:methodId': (p) => ({
+    activity: 'Admin deleted security info', targets: [target(p.userId, 'User'), target(p.methodId, 'AuthenticationMethod')],
+  }),
   'PUT /admin/tenants/:tenantId/identityProviders/:id': (p, response, _request, status) => ({
     activity: status === 201 ? 'Add identity provider' : 'Update identity provider', targets: [target(p.id, 'IdentityProvider', response.displayName)],
   }),

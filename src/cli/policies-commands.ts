@@ -41,4 +41,30 @@ export function addPoliciesCommands(program: Command, context: CommandContext): 
       const current = Object.keys(changes).length > 0 ? await api.patch<Row>(path, changes) : await api.get<Row>(path);
       show(output, current, () => record(current, ['primaryIdentityProviderPrecedenceOrder', 'fallbackIdentityProvider']));
     });
+
+  policy.command('mfa').argument('<tenant>', 'tenant id')
+    .description('show or change the second factor for guests (policies/guestMfa)')
+    .addOption(new Option('--state <state>', 'enabled or disabled').choices(['enabled', 'disabled']))
+    .option('--methods <methods>', 'comma list of totp, passkey')
+    .option('--sources <sources>', 'only guests who redeemed with one of these (EmailOTP, Google, HomeTenant, ConsumerAccount, DirectFederation)')
+    .option('--apps <clientIds>', 'only sign-ins to these apps (client ids)')
+    .addOption(new Option('--everyone', 'every guest and every app (clears --sources and --apps)').conflicts(['sources', 'apps']))
+    .action(async (tenant: string, options: { state?: string; methods?: string; sources?: string; apps?: string; everyone?: boolean }, command: Command) => {
+      const { api, output } = context(command);
+      const path = `${tenantPath(tenant)}/policies/guestMfa`;
+      const list = (text: string) => text.split(',').map((item) => item.trim()).filter(Boolean);
+      const scoped = options.sources !== undefined || options.apps !== undefined || options.everyone;
+      const changes = {
+        ...(options.state ? { state: options.state } : {}),
+        ...(options.methods !== undefined ? { methods: list(options.methods) } : {}),
+        ...(scoped ? {
+          appliesTo: {
+            ...(options.sources !== undefined ? { sources: list(options.sources) } : {}),
+            ...(options.apps !== undefined ? { clientIds: list(options.apps) } : {}),
+          },
+        } : {}),
+      };
+      const current = Object.keys(changes).length > 0 ? await api.patch<Row>(path, changes) : await api.get<Row>(path);
+      show(output, current, () => record(current, ['state', 'methods', 'appliesTo']));
+    });
 }

@@ -94,6 +94,22 @@ export function addUsersCommands(program: Command, context: CommandContext): voi
       await api.delete(`${tenantPath(tenant)}/users/${found.id}`);
       show(output, { deleted: found.id, mail: found.mail }, () => `Deleted ${found.mail} (${found.id}).`);
     });
+  users.command('methods').argument('<tenant>', 'tenant id').argument('<user>', 'user id or email address')
+    .description('list the user\'s second factors (authenticator apps, passkeys, recovery codes)')
+    .action(async (tenant: string, user: string, _options, command: Command) => {
+      const { api, output } = context(command);
+      const found = await findUser(api, tenant, user);
+      const methods = await api.get<List<Row>>(`${tenantPath(tenant)}/users/${found.id}/authenticationMethods`);
+      show(output, methods, () => table(methods.value, ['id', 'type', 'displayName', 'createdDateTime', 'lastUsedDateTime', 'remaining']));
+    });
+  users.command('delete-method').argument('<tenant>', 'tenant id').argument('<user>', 'user id or email address').argument('<method>', 'the method\'s id (users methods)')
+    .description('delete one of the user\'s second factors: they set one up again at their next sign-in that needs it')
+    .action(async (tenant: string, user: string, method: string, _options, command: Command) => {
+      const { api, output } = context(command);
+      const found = await findUser(api, tenant, user);
+      await api.delete(`${tenantPath(tenant)}/users/${found.id}/authenticationMethods/${encodeURIComponent(method)}`);
+      show(output, { deleted: method, user: found.id }, () => `Deleted method ${method} of ${found.mail}.`);
+    });
   users.command('reset').argument('<tenant>', 'tenant id').argument('<email>', 'the guest\'s email address')
     .description('reset redemption: forget how the guest signed in, sign them out, and mail a new invitation')
     .requiredOption('--redirect <url>', 'where accepting the new invitation leads (https)')

@@ -76,12 +76,18 @@ export class Guests {
     return updated;
   }
 
+  /** Removes the user's second factors and recovery codes (src/mfa): their next sign-in that needs one enrols again. */
+  async removeSecondFactors(tenantId: string, userId: string): Promise<void> {
+    await this.#store.deleteSetsAndMembers([this.#keys.authenticationMethods(tenantId, userId)]);
+  }
+
   async delete(tenantId: string, userId: string): Promise<void> {
     await retryChanged(CONCURRENT_WRITE_ATTEMPTS, async () => {
       const user = await this.get(tenantId, userId);
       // Sign-ins first: if a later step fails the user still exists, and deleting again finishes it.
       await this.revokeSignIns(tenantId, user.id);
       await this.#invitations.retireTickets(tenantId, user.id);
+      await this.removeSecondFactors(tenantId, user.id);
       // A sign-in that changed the user meanwhile moved its indexes: delete from a fresh read.
       return (await this.#users.delete(tenantId, user)) ? undefined : CHANGED;
     }, () => new ConcurrentChangeError(`User '${userId}' of tenant '${tenantId}'`));
@@ -110,6 +116,9 @@ export class Guests {
       current = undefined;
       return written ?? CHANGED;
     }, () => new ConcurrentChangeError(`User '${user.id}' of tenant '${tenantId}'`));
+    // A guest who redeems afresh enrols a second factor afresh (not undone with the reset: the
+    // guest enrols again, which is what an administrator resetting them wants anyway).
+    await this.removeSecondFactors(tenantId, user.id);
     return { reset, replaced };
   }
 

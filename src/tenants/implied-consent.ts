@@ -1,6 +1,7 @@
 import { interactionPolicy, type KoaContextWithOIDC } from 'oidc-provider';
 
 import { MFA_ACR, requestsMfa } from '../mfa/guest-mfa-policy.ts';
+import type { PolicyWantsSecondFactor } from '../mfa/session-second-factor.ts';
 
 /**
  * Consent is implied in a tenant, as in an Entra B2B tenant whose administrator registered the
@@ -24,11 +25,16 @@ import { MFA_ACR, requestsMfa } from '../mfa/guest-mfa-policy.ts';
  * Before this, the interaction also answered a consent prompt by granting the missing scopes: two
  * places deciding the same thing.
  */
-export function impliedConsentPolicy(): interactionPolicy.Prompt[] {
+export function impliedConsentPolicy(tenantId: string, policyWants?: PolicyWantsSecondFactor): interactionPolicy.Prompt[] {
   const policy = interactionPolicy.base();
-  // An app that asks for a second factor (acr_values=mfa) signs in again a guest whose session had none (src/mfa).
-  policy.get('login')?.checks.add(new interactionPolicy.Check('mfa_required', 'A second factor is required', 'login_required',
-    ({ oidc }) => requestsMfa(oidc.params?.acr_values) && oidc.session?.acr !== MFA_ACR));
+  // A session without a second factor does not do for an app that asks for one (acr_values=mfa) or
+  // that the tenant's guestMfa policy covers: the guest signs in again, with one (src/mfa).
+  policy.get('login')?.checks.add(new interactionPolicy.Check('mfa_required', 'A second factor is required', 'login_required', async ({ oidc }) => {
+    const accountId = oidc.session?.accountId;
+    if (!accountId || oidc.session?.acr === MFA_ACR) return false;
+    if (requestsMfa(oidc.params?.acr_values)) return true;
+    return oidc.client && policyWants ? policyWants(tenantId, accountId, oidc.client.clientId) : false;
+  }));
   const consent = policy.get('consent');
   consent?.checks.clear();
   // Only ever true for prompt=none, which oidc-provider turns into this error instead of an interaction.

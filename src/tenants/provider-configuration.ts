@@ -21,6 +21,7 @@ import { oidcErrorProblem } from './oidc-error-problem.ts';
 import { idTokenSigningAlgorithmOf, issuerOf, isValidTenantId, type Tenant } from './tenant.ts';
 import type { TenantDirectory } from './tenant-directory.ts';
 import { MFA_ACR } from '../mfa/guest-mfa-policy.ts';
+import type { PolicyWantsSecondFactor } from '../mfa/session-second-factor.ts';
 
 /**
  * oidc-provider's configuration for one tenant, as plain data. Everything protocol-shaped is
@@ -38,6 +39,8 @@ export interface ProviderDependencies {
   directory: TenantDirectory;
   /** What oidc-provider fetches for a tenant's clients (jwks_uri, sector identifiers, back-channel logout). */
   outbound: OutboundHttp;
+  /** Whether the guestMfa policy wants a second factor of a session's account for an app (src/mfa). */
+  policyWantsSecondFactor?: PolicyWantsSecondFactor;
 }
 
 /**
@@ -192,15 +195,15 @@ export function providerConfiguration(tenant: Tenant, jwks: JWK[], dependencies:
     // Discovery's claims_supported is made from this list, so it names only claims that are issued
     // (test/integration/claims-supported.test.ts holds it to that).
     claims: {
-      // oidc-provider's defaults for claims of the session itself: `acr` is `mfa` after a second
-      // factor (src/mfa), absent otherwise; `sid` is in ID tokens of clients registered with
-      // backchannel_logout_session_required.
-      acr: null,
+      // oidc-provider's defaults for claims of the session itself: `sid` is in ID tokens of clients
+      // registered with backchannel_logout_session_required.
       sid: null,
       iss: null,
       // ...and with the openid scope, always: how and when the guest signed in (amr is ["otp"]
-      // for email codes, with "mfa" and the second factor's after one), the tenant, and the identity provider (`mail` for email codes).
-      openid: ['sub', 'tid', 'idp', 'amr', 'auth_time'],
+      // for email codes, with "mfa" and the second factor's after one; acr is "mfa" after a second
+      // factor, and absent without one: src/mfa), the tenant, and the identity provider (`mail`
+      // for email codes).
+      openid: ['sub', 'tid', 'idp', 'amr', 'acr', 'auth_time'],
       email: ['email', 'email_verified'],
       profile: ['name'],
     },
@@ -227,7 +230,7 @@ export function providerConfiguration(tenant: Tenant, jwks: JWK[], dependencies:
 
     interactions: {
       // Only sign-in asks the guest anything; consent is implied (implied-consent.ts).
-      policy: impliedConsentPolicy(),
+      policy: impliedConsentPolicy(tenant.id, dependencies.policyWantsSecondFactor),
       // Our sign-in pages live under the tenant's issuer, so every URL carries the tenant.
       url: (_ctx, interaction) => `${issuer}/interaction/${interaction.uid}`,
     },

@@ -1,5 +1,6 @@
 import { GuestAgent, textOf } from '../support/guest-agent.ts';
 import { type RunningIdp, startIdp } from '../support/idp.ts';
+import { RelyingParty } from '../support/relying-party.ts';
 import { firstFactor, recoveryCodesOnPage, secretOnPage, totpCode } from '../support/second-factor.ts';
 import { inviteGuest, type SignInFixture, tenantWithApp } from '../support/sign-in.ts';
 import { type SmtpListener, startSmtpListener } from '../support/smtp.ts';
@@ -28,8 +29,8 @@ afterAll(async () => {
 const MFA = { acr_values: 'mfa' };
 
 /** Enrols an authenticator app for a guest through an acr_values=mfa sign-in; returns its secret and recovery codes. */
-async function enrolled(email: string) {
-  await inviteGuest(idp, 'contoso', email);
+async function enrolled(email: string, invite = true) {
+  if (invite) await inviteGuest(idp, 'contoso', email);
   const guest = new GuestAgent();
   const { rp, page } = await firstFactor(guest, fixture, email, smtp, MFA);
   const secret = secretOnPage(page);
@@ -73,6 +74,20 @@ test('acr_values=mfa with the policy off: the guest enrols an authenticator app,
   expect(claims.sub).toBe(invitation.invitedUser.id);
   expect(claims.acr).toBe('mfa');
   expect(claims.amr).toEqual(['otp', 'mfa']);
+});
+
+test('a session without a second factor does not do for an app that sends acr_values=mfa', async () => {
+  await inviteGuest(idp, 'contoso', 'diego@fabrikam.example');
+  const guest = new GuestAgent();
+  const { rp, page } = await firstFactor(guest, fixture, 'diego@fabrikam.example', smtp);
+  expect((await rp.redeemCallback(page.location!)).claims()!.acr).toBeUndefined();
+  const asking = await RelyingParty.discover(fixture.issuer, fixture.app, fixture.redirectUri);
+  const again = await guest.follow(await asking.authorizationUrl(MFA), asking.isCallback);
+  expect(again.location).toBeUndefined();
+  expect(again.url).toMatch(/\/interaction\/[^/]+$/);
+  // prompt=none cannot give it either: the app hears login_required.
+  const silent = await guest.follow(await asking.authorizationUrl({ ...MFA, prompt: 'none' }), asking.isCallback);
+  expect(new URL(silent.location!).searchParams.get('error')).toBe('login_required');
 });
 
 test('a guest with an authenticator app gives its code; a wrong one and a used one are refused', async () => {
@@ -130,4 +145,71 @@ test('wrong authenticator codes count like wrong email codes: the guest is locke
   expect(statuses).toEqual([...Array(9).fill(400), 429]);
   expect(textOf(page.html)).toContain('Too many wrong tries');
   expect(textOf(page.html)).toMatch(/you can try again in \d+ minutes/);
+});
+
+test('the admin API lists a guest\'s second factors and deletes one; the guest then enrols again', async () => {
+  const invitation = await inviteGuest(idp, 'contoso', 'nestor@fabrikam.example');
+  await enrolled('nestor@fabrikam.example', false);
+  const path = `/admin/tenants/contoso/users/${invitation.invitedUser.id}/authenticationMethods`;
+  const listed = await idp.admin('GET', path);
+  expect(listed.status).toBe(200);
+  const methods = listed.body.value as Array<{ id: string; type: string; remaining?: number }>;
+  expect(methods.map((method) => method.type).sort()).toEqual(['recoveryCodes', 'totp']);
+  expect(methods.find((method) => method.type === 'recoveryCodes')!.remaining).toBe(10);
+  const totp = methods.find((method) => method.type === 'totp')!;
+
+  expect((await idp.admin('DELETE', `${path}/${totp.id}`)).status).toBe(204);
+  expect((await idp.admin('DELETE', `${path}/${totp.id}`)).status).toBe(404);
+  expect((await idp.admin('GET', path)).body.value.map((method: { type: string }) => method.type)).toEqual(['recoveryCodes']);
+  const audits = await idp.admin('GET', '/admin/tenants/contoso/directoryAudits');
+  // Newest first: the second delete (nothing left to delete) failed.
+  expect(audits.body.value.slice(0, 2)).toMatchObject([
+    { activityDisplayName: 'Admin deleted security info', result: 'failure' },
+    { activityDisplayName: 'Admin deleted security info', result: 'success', targetResources: [{ id: invitation.invitedUser.id, type: 'User' }, { id: totp.id, type: 'AuthenticationMethod' }] },
+  ]);
+
+  const { page } = await firstFactor(new GuestAgent(), fixture, 'nestor@fabrikam.example', smtp, MFA);
+  expect(page.url).toMatch(/\/mfa\/totp\/enrol$/);
+});
+
+test('the guestMfa policy applies to the apps and sources it names, and to no one else', async () => {
+  const fabrikam = await tenantWithApp(idp, 'fabrikam');
+  const other = await idp.admin('POST', '/admin/tenants/fabrikam/clients', { client_name: 'Fabrikam Wiki', redirect_uris: ['https://wiki.example/cb'] });
+  const wiki: SignInFixture = { ...fabrikam, app: other.body, redirectUri: 'https://wiki.example/cb' };
+  await inviteGuest(idp, 'fabrikam', 'pradeep@contoso.example');
+
+  expect((await idp.admin('GET', '/admin/tenants/fabrikam/policies/guestMfa')).body).toEqual({ state: 'disabled', methods: ['totp', 'passkey'], appliesTo: {} });
+  expect((await idp.admin('PATCH', '/admin/tenants/fabrikam/policies/guestMfa', { state: 'on' })).status).toBe(400);
+  expect((await idp.admin('PATCH', '/admin/tenants/fabrikam/policies/guestMfa', { state: 'enabled', extra: 1 })).status).toBe(400);
+  const patched = await idp.admin('PATCH', '/admin/tenants/fabrikam/policies/guestMfa', { state: 'enabled', methods: ['totp'], appliesTo: { clientIds: [wiki.app.client_id] } });
+  expect(patched.body).toEqual({ state: 'enabled', methods: ['totp'], appliesTo: { clientIds: [wiki.app.client_id] } });
+
+  // Outside the scope: signed in with the first factor only.
+  let guest = new GuestAgent();
+  let { rp, page } = await firstFactor(guest, fabrikam, 'pradeep@contoso.example', smtp);
+  expect(rp.isCallback(page.location ?? '')).toBe(true);
+  const claims = (await rp.redeemCallback(page.location!)).claims()!;
+  expect(claims.amr).toEqual(['otp']);
+  expect(claims.acr).toBeUndefined();
+  // That session signs the guest in to the same app again without a page, but not to the app the
+  // policy covers: it had no second factor.
+  const sameApp = await RelyingParty.discover(fabrikam.issuer, fabrikam.app, fabrikam.redirectUri);
+  expect(sameApp.isCallback((await guest.follow(await sameApp.authorizationUrl(), sameApp.isCallback)).location ?? '')).toBe(true);
+  const covered = await RelyingParty.discover(wiki.issuer, wiki.app, wiki.redirectUri);
+  const asked = await guest.follow(await covered.authorizationUrl(), covered.isCallback);
+  expect(asked.location).toBeUndefined();
+  expect(textOf(asked.html)).toContain('Sign in to continue to Fabrikam Wiki');
+
+  // The app the policy names: the second factor.
+  ({ page } = await firstFactor(new GuestAgent(), wiki, 'pradeep@contoso.example', smtp));
+  expect(page.url).toMatch(/\/mfa\/totp\/enrol$/);
+
+  // By source: an email-code guest is not a Google guest.
+  await idp.admin('PATCH', '/admin/tenants/fabrikam/policies/guestMfa', { appliesTo: { sources: ['Google'] } });
+  guest = new GuestAgent();
+  ({ rp, page } = await firstFactor(guest, wiki, 'pradeep@contoso.example', smtp));
+  expect(rp.isCallback(page.location ?? '')).toBe(true);
+  await idp.admin('PATCH', '/admin/tenants/fabrikam/policies/guestMfa', { appliesTo: { sources: ['EmailOTP'] } });
+  ({ page } = await firstFactor(new GuestAgent(), fabrikam, 'pradeep@contoso.example', smtp));
+  expect(page.url).toMatch(/\/mfa\/totp\/enrol$/);
 });

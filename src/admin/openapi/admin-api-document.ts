@@ -9,6 +9,7 @@ import { identityProvidersPaths } from './identity-providers-paths.ts';
 import { invitationsPaths } from './invitations-paths.ts';
 import { type AdminPaths, jsonAnswer } from './operation-parts.ts';
 import { policiesPaths } from './policies-paths.ts';
+import { guestMfaPaths } from './guest-mfa-paths.ts';
 import { tenantsPaths } from './tenants-paths.ts';
 import { usersPaths } from './users-paths.ts';
 
@@ -28,7 +29,7 @@ const documentPaths: AdminPaths = {
 /** Every area's paths; a new *-api.ts brings its own *-paths.ts here. */
 const AREAS: AdminPaths[] = [
   documentPaths, tenantsPaths, clientsPaths, invitationsPaths, usersPaths, policiesPaths, identityProvidersPaths, brandingPaths,
-  activityLogsPaths,
+  activityLogsPaths, guestMfaPaths,
 ];
 
 /**
