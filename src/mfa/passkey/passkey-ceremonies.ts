@@ -18,7 +18,7 @@ import { type Passkey, passkeyAmr, type PasskeyData, passkeysOf } from './passke
 
 /** Where a ceremony runs: one sign-in attempt of one guest in one tenant. */
 export interface PasskeyCeremonyContext {
-  tenant: Tenant;
+  tenant: Pick<Tenant, 'id' | 'displayName'>;
   /** The sign-in attempt (oidc-provider interaction uid): its challenge is kept under it. */
   uid: string;
   user: Pick<User, 'id' | 'mail' | 'displayName'>;
