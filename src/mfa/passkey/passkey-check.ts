@@ -32,18 +32,9 @@ export async function checkPasskey(
       return { kind: 'lockedOut' };
     }
   }
-  await recordSecondFactorFailure(deps, ctx, attempt, 'passkey', { kind: 'mfaFailed', values: { problem: PROBLEMS[outcome.reason] } });
+  await recordSecondFactorFailure(deps, ctx, attempt, 'passkey', { kind: 'mfaFailed' });
   return { kind: 'refused', notice: NOTICES[outcome.reason] };
 }
-
-/** What the sign-in log says went wrong. */
-const PROBLEMS: Record<PasskeyRefusal['reason'], string> = {
-  expired: 'passkeyChallengeExpired',
-  malformed: 'passkeyResponseMalformed',
-  rejected: 'passkeyRejected',
-  unknownPasskey: 'passkeyUnknown',
-  tooMany: 'passkeyLimitReached',
-};
 
 /** What the page tells the guest. */
 const NOTICES: Record<PasskeyRefusal['reason'], SignInNotice> = {
