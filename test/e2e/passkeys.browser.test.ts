@@ -1,5 +1,6 @@
 import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
 
+import { SECOND_FACTOR_FAILURE_LIMIT } from '../../src/limits.ts';
 import { PASSKEY_PAGE_CONTENT_SECURITY_POLICY } from '../../src/web/pages.ts';
 import { auditAccessibility } from '../support/axe.ts';
 import { launchChromium, screenshot } from '../support/browser.ts';
@@ -86,6 +87,24 @@ async function backAtTheApp(page: Page, rp: RelyingParty, action: () => Promise<
   return tokens.claims() as Record<string, unknown>;
 }
 
+/**
+ * Posts the passkey page's form with `response` as the browser's answer (what a forger or a
+ * replayer would send, with the page's own CSRF token); the answer's status once its page has loaded.
+ */
+async function postPasskeyForm(page: Page, response: string): Promise<number> {
+  const action = new URL(page.url()).pathname;
+  const answer = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === action);
+  const loaded = page.waitForEvent('load');
+  await page.locator('form[data-passkey] input[name="response"]').evaluate((node, value) => {
+    const field = node as unknown as PageField;
+    field.value = value;
+    field.form.submit();
+  }, response);
+  const status = (await answer).status();
+  await loaded;
+  return status;
+}
+
 /** After the first enrolment the guest is shown recovery codes once; they confirm having kept them. */
 async function keepRecoveryCodes(page: Page): Promise<void> {
   await page.waitForURL(/\/mfa\/recovery-codes$/);
@@ -145,6 +164,11 @@ test('a guest under the MFA policy creates a passkey at first sign-in and signs 
   expect(claims.acr).toBe('mfa');
   const after = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
   expect(after.credentials[0]!.signCount).toBeGreaterThan(credentials[0]!.signCount);
+
+  // The sign-in log names both factors, as for an authenticator app.
+  const log = await idp.admin('GET', `/admin/tenants/contoso/signIns?$filter=${encodeURIComponent(`userId eq '${guest.invitedUser.id}'`)}`);
+  expect(log.body.value.slice(0, 2).map((entry: { authenticationMethod: string; status: { errorCode: number } }) => [entry.authenticationMethod, entry.status.errorCode]))
+    .toEqual([['Email one-time passcode, then Passkey', 0], ['Email one-time passcode, then Passkey', 0]]);
   await context.close();
 });
 
@@ -167,15 +191,7 @@ test('an assertion posted again (replayed) or made up is refused, and the guest 
   await context.clearCookies();
   rp = await firstFactor(page, email);
   await page.getByRole('button', { name: 'Use my passkey' }).waitFor();
-  const postForm = async (response: string) => {
-    const answer = page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/mfa/passkey/verify'));
-    await page.locator('form[data-passkey] input[name="response"]').evaluate((node, value) => {
-      const field = node as unknown as PageField;
-      field.value = value;
-      field.form.submit();
-    }, response);
-    return (await answer).status();
-  };
+  const postForm = (response: string) => postPasskeyForm(page, response);
   expect(await postForm(assertion as string)).toBe(400);
   await page.getByRole('alert').filter({ hasText: 'couldn’t be verified' }).waitFor();
   await screenshot(page, '62-passkey-replayed');
@@ -185,6 +201,21 @@ test('an assertion posted again (replayed) or made up is refused, and the guest 
   // Still no way in but a real assertion for the page's challenge.
   const claims = await backAtTheApp(page, rp, () => page.getByRole('button', { name: 'Use my passkey' }).click());
   expect(claims.amr).toEqual(expect.arrayContaining(['hwk', 'mfa']));
+  await context.close();
+});
+
+test('failed passkeys count toward the guest’s second-factor lock-out, like wrong codes', async () => {
+  const email = 'johanna.lorenz@fabrikam.example';
+  await inviteGuest(idp, 'contoso', email);
+  const { context, page } = await passkeyBrowser();
+  await firstFactor(page, email);
+  await page.getByRole('button', { name: 'Create a passkey' }).waitFor();
+  const statuses: number[] = [];
+  for (let tries = 0; tries < SECOND_FACTOR_FAILURE_LIMIT.points; tries += 1) {
+    statuses.push(await postPasskeyForm(page, '{"id":"forged","rawId":"forged","type":"public-key","response":{}}'));
+  }
+  expect(statuses).toEqual([...Array(SECOND_FACTOR_FAILURE_LIMIT.points - 1).fill(400), 429]);
+  await page.getByRole('heading', { name: 'Too many wrong tries' }).waitFor();
   await context.close();
 });
 
@@ -213,13 +244,7 @@ test('a passkey without user verification (no PIN or biometric) is refused, by t
     const webauthn = (globalThis as unknown as { SimpleWebAuthnBrowser: { startRegistration(options: unknown): Promise<unknown> } }).SimpleWebAuthnBrowser;
     return JSON.stringify(await webauthn.startRegistration({ optionsJSON }));
   });
-  const answer = page.waitForResponse((response) => response.request().method() === 'POST' && response.url().endsWith('/mfa/passkey/enrol'));
-  await page.locator('form[data-passkey] input[name="response"]').evaluate((node, value) => {
-    const field = node as unknown as PageField;
-    field.value = value;
-    field.form.submit();
-  }, made);
-  const status = (await answer).status();
+  const status = await postPasskeyForm(page, made);
   expect(status).toBe(400);
   await context.close();
 });
