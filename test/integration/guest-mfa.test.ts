@@ -259,3 +259,22 @@ test('under a policy for every guest, an invitation is redeemed with a second fa
   const done = await guest.submit(codes, '/mfa/recovery-codes', {}, (url) => url.startsWith('https://apps.example/'));
   expect(done.location).toBe('https://apps.example/');
 });
+
+test('recovery codes the guest never confirmed are not theirs: the next sign-in shows new ones', async () => {
+  await inviteGuest(idp, 'contoso', 'miriam@fabrikam.example');
+  let guest = new GuestAgent();
+  let { rp, page } = await firstFactor(guest, fixture, 'miriam@fabrikam.example', smtp, MFA);
+  const secret = secretOnPage(page);
+  const unseen = recoveryCodesOnPage(await guest.submit(page, '/mfa/totp/enrol', { code: totpCode(secret) }, rp.isCallback));
+  expect(unseen).toHaveLength(10);
+  // The guest closes the tab here.
+
+  guest = new GuestAgent();
+  ({ rp, page } = await firstFactor(guest, fixture, 'miriam@fabrikam.example', smtp, MFA));
+  const fresh = await guest.submit(page, '/mfa/totp/verify', { code: totpCode(secret, 1) }, rp.isCallback);
+  const codes = recoveryCodesOnPage(fresh);
+  expect(codes).toHaveLength(10);
+  expect(codes.filter((code) => unseen.includes(code))).toEqual([]);
+  const callback = await guest.submit(fresh, '/mfa/recovery-codes', {}, rp.isCallback);
+  expect((await rp.redeemCallback(callback.location!)).claims()).toMatchObject({ acr: 'mfa' });
+});
