@@ -20,8 +20,6 @@ export async function showRecoveryCodes(deps: SignInDeps, ctx: SignInContext): P
     });
   }
   const codes = openRecoveryCodes(deps.mfa, attempt.tenant.id, attempt.uid, passed.sealedRecoveryCodes).map(groupedCode);
-  // Never kept by a cache: the page holds secrets.
-  ctx.set('Cache-Control', 'no-store');
   sendMfaPage(deps, ctx, attempt, 'mfa-recovery-codes', 'mfa.recoveryCodes.title', {
     codes,
     actions: { confirm: pageUrl(attempt, '/mfa/recovery-codes') },
