@@ -1,4 +1,5 @@
 import type { RouterContext } from '@koa/router';
+import type { ClientRepository } from '../store/client-repository.ts';
 import type { Logger } from 'pino';
 
 import type { AuditLog } from '../activity/audit-log.ts';
@@ -29,6 +30,8 @@ export interface ConsoleDeps {
   tenants: TenantService;
   guests: Guests;
   users: UserRepository;
+  /** The tenant's apps, for the guest MFA policy's choice of apps. */
+  clients: ClientRepository;
   invitations: Invitations;
   identityProviders: IdentityProviderRepository;
   connector: UpstreamConnector;

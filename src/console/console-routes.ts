@@ -12,6 +12,7 @@ import { callback } from './callback.ts';
 import { type ConsoleContext, type ConsoleDeps, type ConsoleHandler, type ConsoleState, requireRole } from './console-context.ts';
 import { confirmDeleteGuest, deleteGuest } from './delete-guest.ts';
 import { emailOtpPolicyPage, setEmailOtpPolicy } from './email-otp-policy.ts';
+import { guestMfaPolicyPage, setGuestMfaPolicy } from './guest-mfa-policy.ts';
 import { guestList } from './guest-list.ts';
 import { guestPage } from './guest-page.ts';
 import { home } from './home.ts';
@@ -65,6 +66,8 @@ export function consoleRoutes(deps: ConsoleDeps, directory: TenantDirectory, gue
   // The tenant's settings: admin only.
   router.get('/policies/email-otp', page(ADMIN, emailOtpPolicyPage));
   router.post('/policies/email-otp', page(ADMIN, audited('Update policy', policy('emailOtp', 'Email one-time passcode'), setEmailOtpPolicy)));
+  router.get('/policies/mfa', page(ADMIN, (d, ctx) => guestMfaPolicyPage(d, ctx)));
+  router.post('/policies/mfa', page(ADMIN, audited('Update policy', policy('guestMfa', 'Guest multifactor authentication'), setGuestMfaPolicy)));
   router.get('/policies/redemption', page(ADMIN, (d, ctx) => redemptionOrderPage(d, ctx)));
   router.post('/policies/redemption', page(ADMIN, audited('Update policy', policy('invitationRedemption', 'Invitation redemption order'), setRedemptionOrder)));
   router.get('/identity-providers', page(ADMIN, identityProvidersPage));

@@ -24,6 +24,7 @@ export const CONSOLE_NAVIGATION: readonly NavigationEntry[] = [
   { group: 'guests', section: 'guests', path: '/guests', label: 'console.nav.guests', roles: EVERY_CONSOLE_ROLE, available: true },
   { group: 'guests', section: 'invite', path: '/invite', label: 'console.nav.invite', roles: EVERY_CONSOLE_ROLE, available: true },
   { group: 'settings', section: 'emailOtp', path: '/policies/email-otp', label: 'console.nav.emailOtp', roles: ADMIN, available: true },
+  { group: 'settings', section: 'guestMfa', path: '/policies/mfa', label: 'console.nav.guestMfa', roles: ADMIN, available: true },
   { group: 'settings', section: 'redemption', path: '/policies/redemption', label: 'console.nav.redemption', roles: ADMIN, available: true },
   { group: 'settings', section: 'identityProviders', path: '/identity-providers', label: 'console.nav.identityProviders', roles: ADMIN, available: true },
   { group: 'settings', section: 'signingKeys', path: '/signing-keys', label: 'console.nav.signingKeys', roles: ADMIN, available: true },

@@ -6,10 +6,12 @@ import { noticeMessage, type SignInNotice } from '../interaction/sign-in-notice.
 /**
  * Renders a page of the second factor (interactions/mfa-*.ejs) with what every one of them shows:
  * the tenant and app, the sign-in's CSRF token, and the actions every page offers (a recovery
- * code instead, the choice of method, cancel).
+ * code instead, the choice of method, cancel). A page that runs a script of ours (a passkey's)
+ * passes its own, wider `contentSecurityPolicy`.
  */
 export function sendMfaPage(
   deps: SignInDeps, ctx: SignInContext, attempt: Attempt, page: string, titleKey: MessageKey, data: Record<string, unknown> = {}, notice?: SignInNotice,
+  contentSecurityPolicy?: string,
 ): void {
   const locale = guestLocale(ctx);
   deps.pages.send(ctx, page, {
@@ -27,5 +29,5 @@ export function sendMfaPage(
       choose: pageUrl(attempt, '/mfa/choose'),
       ...(data.actions as Record<string, string> | undefined),
     },
-  }, notice?.status ?? 200);
+  }, notice?.status ?? 200, contentSecurityPolicy);
 }

@@ -49,11 +49,17 @@ export async function hasRecoveryCodes(mfa: MfaServices, tenantId: string, userI
 }
 
 /**
- * New codes for the user, replacing any earlier set; returns them sealed for the sign-in `uid`
- * (kept in the sign-in's state only until the guest has seen them: openRecoveryCodes).
+ * New codes, sealed for the sign-in `uid`: kept in the sign-in's state while the guest reads them
+ * (openRecoveryCodes), and the user's only once they say they saved them (saveRecoveryCodes), so a
+ * guest who leaves before that gets new ones next time instead of codes they never saw.
  */
-export async function issueRecoveryCodes(mfa: MfaServices, tenantId: string, userId: string, uid: string): Promise<string> {
+export function issueRecoveryCodes(mfa: MfaServices, tenantId: string, uid: string): string {
   const codes = Array.from({ length: RECOVERY_CODE_COUNT }, generateCode);
+  return mfa.secrets.seal(JSON.stringify(codes), sealedFor(tenantId, uid));
+}
+
+/** Makes the codes the user's (their hashes), replacing any earlier set. */
+export async function saveRecoveryCodes(mfa: MfaServices, tenantId: string, userId: string, codes: string[]): Promise<void> {
   const earlier = (await mfa.methods.list(tenantId, userId)).filter((method) => method.type === 'recoveryCodes');
   await mfa.methods.save(tenantId, userId, {
     id: randomUUID(),
@@ -62,7 +68,6 @@ export async function issueRecoveryCodes(mfa: MfaServices, tenantId: string, use
     displayName: 'Recovery codes',
     data: { hashes: codes.map(hashCode) },
   }, earlier);
-  return mfa.secrets.seal(JSON.stringify(codes), sealedFor(tenantId, uid));
 }
 
 export function openRecoveryCodes(mfa: MfaServices, tenantId: string, uid: string, sealed: string): string[] {

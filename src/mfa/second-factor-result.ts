@@ -29,7 +29,7 @@ export async function secondFactorPassed(deps: SignInDeps, ctx: SignInContext, a
   const { tenant } = attempt;
   await deps.mfa.failures.reset(failureKey(tenant.id, pending.userId));
   if (used.kind !== 'recoveryCode' && !(await hasRecoveryCodes(deps.mfa, tenant.id, pending.userId))) {
-    const sealedRecoveryCodes = await issueRecoveryCodes(deps.mfa, tenant.id, pending.userId, attempt.uid);
+    const sealedRecoveryCodes = issueRecoveryCodes(deps.mfa, tenant.id, attempt.uid);
     attempt.state = { ...attempt.state, secondFactor: { ...pending, pending: {}, passed: { kind: used.kind, amr: used.amr, sealedRecoveryCodes } } };
     await saveAttempt(deps, attempt);
     return redirect(ctx, pageUrl(attempt, '/mfa/recovery-codes'));

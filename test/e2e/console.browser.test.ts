@@ -189,6 +189,33 @@ test('the administrator sets the email code policy and the redemption order', as
 
 });
 
+test('the administrator sets the guest MFA policy: methods, sources and apps', async () => {
+  const { page } = admin;
+  await page.getByRole('link', { name: 'Guest MFA' }).click();
+  await page.getByRole('heading', { name: 'Guest multifactor authentication' }).waitFor();
+  await check(page, '07b-guest-mfa');
+  await page.getByLabel('Enabled').check();
+  await page.getByLabel('Passkey').uncheck();
+  await page.getByLabel('Authenticator app').uncheck();
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('alert').filter({ hasText: 'at least one method' }).waitFor();
+  await check(page, '07c-guest-mfa-no-method');
+  await page.getByLabel('Authenticator app').check();
+  await page.getByLabel('Guests who signed up with:').check();
+  await page.getByLabel('Google').check();
+  await page.getByLabel('Only these apps:').check();
+  await page.getByLabel(/Contoso Expenses/).check();
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('status').filter({ hasText: 'saved' }).waitFor();
+  const policy = (await idp.admin('GET', '/admin/tenants/contoso/policies/guestMfa')).body;
+  expect(policy).toEqual({ state: 'enabled', methods: ['totp'], appliesTo: { sources: ['Google'], clientIds: [expect.any(String)] } });
+  // Off again: the guests of the tests below sign in with one factor.
+  await page.getByLabel('Disabled').check();
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('status').filter({ hasText: 'saved' }).waitFor();
+  expect((await idp.admin('GET', '/admin/tenants/contoso/policies/guestMfa')).body.state).toBe('disabled');
+});
+
 test('the administrator adds an identity provider (refused by the issuer check), rotates keys, gives a member a role', async () => {
   const { page } = admin;
   await page.getByRole('link', { name: 'Identity providers' }).click();
@@ -279,7 +306,7 @@ test('a guest inviter lists and invites guests, and gets a 403 page on the admin
   const { context, page } = await signInToConsole('adele.vance@contoso.example');
   await page.getByRole('heading', { name: 'Guests' }).waitFor();
   expect(await page.getByRole('link', { name: 'Email one-time passcode' }).count()).toBe(0);
-  for (const path of ['/policies/email-otp', '/policies/redemption', '/identity-providers', '/signing-keys', '/members']) {
+  for (const path of ['/policies/email-otp', '/policies/mfa', '/policies/redemption', '/identity-providers', '/signing-keys', '/members']) {
     const response = await page.goto(`${consoleUrl}${path}`);
     expect(response?.status()).toBe(403);
     await page.getByRole('heading', { name: 'You don’t have access to this page' }).waitFor();

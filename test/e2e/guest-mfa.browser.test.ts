@@ -74,7 +74,8 @@ test('a guest sets up an authenticator app, saves recovery codes, and later sign
   await page.getByLabel('Code from the app').fill(totpCode(secret));
   await page.getByRole('button', { name: 'Continue' }).click();
   await page.getByRole('heading', { name: 'Save your recovery codes' }).waitFor();
-  expect(await page.getByRole('list', { name: 'Your recovery codes' }).getByRole('listitem').count()).toBe(10);
+  const recoveryCodes = (await page.getByRole('list', { name: 'Your recovery codes' }).getByRole('listitem').allTextContents()).map((code) => code.trim());
+  expect(recoveryCodes).toHaveLength(10);
   await expectAccessible(page);
   await screenshot(page, 'mfa-03-recovery-codes');
   await page.getByRole('button', { name: 'I saved my recovery codes' }).click();
@@ -102,4 +103,35 @@ test('a guest sets up an authenticator app, saves recovery codes, and later sign
   await later.getByRole('button', { name: 'Sign in' }).click();
   await later.waitForURL(`${app.origin}/callback**`);
   expect(JSON.parse((await later.locator('#claims').textContent())!)).toMatchObject({ acr: 'mfa' });
+
+  // A recovery code: how many are left, then the app.
+  const recovering = await (await browser.newContext()).newPage();
+  await firstFactor(recovering, 'isaiah@fabrikam.example');
+  await recovering.getByRole('link', { name: 'Use a recovery code instead' }).click();
+  await recovering.getByRole('textbox', { name: 'Recovery code' }).fill(recoveryCodes[0]!);
+  await recovering.getByRole('button', { name: 'Sign in' }).click();
+  await recovering.getByRole('heading', { name: 'Recovery code accepted' }).waitFor();
+  expect(await recovering.getByRole('status').textContent()).toBe('You have 9 recovery codes left.');
+  await expectAccessible(recovering);
+  await screenshot(recovering, 'mfa-06-recovery-code-used');
+  await recovering.getByRole('button', { name: 'Continue' }).click();
+  await recovering.waitForURL(`${app.origin}/callback**`);
+
+  // Too many wrong codes: the lock-out page, in the guest's language.
+  const guessing = await (await browser.newContext({ locale: 'de-DE' })).newPage();
+  await guessing.goto(`${app.origin}/login`);
+  await guessing.getByLabel('E-Mail-Adresse').fill('isaiah@fabrikam.example');
+  await guessing.getByRole('button', { name: 'Weiter' }).click();
+  await guessing.getByRole('button', { name: 'Code senden' }).click();
+  await guessing.getByLabel('Code', { exact: true }).fill(codeIn(await smtp.nextMessageTo('isaiah@fabrikam.example')));
+  await guessing.getByRole('button', { name: 'Anmelden' }).click();
+  await guessing.getByRole('heading', { name: 'Code aus Ihrer App eingeben' }).waitFor();
+  for (let i = 0; i < 10; i++) {
+    await guessing.getByLabel('Code', { exact: true }).fill('12345');
+    await guessing.getByRole('button', { name: 'Anmelden' }).click();
+    await guessing.getByRole('alert').waitFor();
+  }
+  await guessing.getByRole('heading', { name: 'Zu viele falsche Versuche' }).waitFor();
+  await expectAccessible(guessing);
+  await screenshot(guessing, 'mfa-07-locked-out-de');
 });

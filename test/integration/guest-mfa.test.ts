@@ -3,7 +3,7 @@ import { type RunningIdp, startIdp } from '../support/idp.ts';
 import { RelyingParty } from '../support/relying-party.ts';
 import { firstFactor, recoveryCodesOnPage, secretOnPage, totpCode } from '../support/second-factor.ts';
 import { inviteGuest, type SignInFixture, tenantWithApp } from '../support/sign-in.ts';
-import { type SmtpListener, startSmtpListener } from '../support/smtp.ts';
+import { codeIn, type SmtpListener, startSmtpListener } from '../support/smtp.ts';
 
 /**
  * A second factor for guests (contract, guest sign-in step 8): an authenticator app (TOTP)
@@ -212,4 +212,69 @@ test('the guestMfa policy applies to the apps and sources it names, and to no on
   await idp.admin('PATCH', '/admin/tenants/fabrikam/policies/guestMfa', { appliesTo: { sources: ['EmailOTP'] } });
   ({ page } = await firstFactor(new GuestAgent(), fabrikam, 'pradeep@contoso.example', smtp));
   expect(page.url).toMatch(/\/mfa\/totp\/enrol$/);
+});
+
+test('the sign-in log names both factors, and a failed second factor has its own error code', async () => {
+  const invitation = await inviteGuest(idp, 'contoso', 'johanna@fabrikam.example');
+  const { secret } = await enrolled('johanna@fabrikam.example', false);
+  const guest = new GuestAgent();
+  const { rp, page } = await firstFactor(guest, fixture, 'johanna@fabrikam.example', smtp, MFA);
+  const wrong = await guest.submit(page, '/mfa/totp/verify', { code: totpCode(secret, 7) });
+  const callback = await guest.submit(wrong, '/mfa/totp/verify', { code: totpCode(secret, 1) }, rp.isCallback);
+  expect(rp.isCallback(callback.location!)).toBe(true);
+
+  const filter = encodeURIComponent(`userId eq '${invitation.invitedUser.id}'`);
+  const entries = (await idp.admin('GET', `/admin/tenants/contoso/signIns?$filter=${filter}`)).body.value;
+  expect(entries.slice(0, 2)).toMatchObject([
+    { authenticationMethod: 'Email one-time passcode, then Authenticator app (TOTP)', status: { errorCode: 0 } },
+    { authenticationMethod: 'Email one-time passcode, then Authenticator app (TOTP)', status: { errorCode: 500121, failureReason: expect.stringContaining('Authentication failed during strong authentication request') } },
+  ]);
+});
+
+test('cancelling at the second factor sends the app access_denied', async () => {
+  await inviteGuest(idp, 'contoso', 'grady@fabrikam.example');
+  const guest = new GuestAgent();
+  const { rp, page } = await firstFactor(guest, fixture, 'grady@fabrikam.example', smtp, MFA);
+  const back = await guest.submit(page, '/cancel', {}, rp.isCallback);
+  expect(new URL(back.location!).searchParams.get('error')).toBe('access_denied');
+});
+
+test('under a policy for every guest, an invitation is redeemed with a second factor too', async () => {
+  await tenantWithApp(idp, 'woodgrove');
+  await idp.admin('PATCH', '/admin/tenants/woodgrove/policies/guestMfa', { state: 'enabled' });
+  const invitation = await inviteGuest(idp, 'woodgrove', 'henrietta@fabrikam.example');
+  const guest = new GuestAgent();
+  const sendPage = await guest.follow(invitation.inviteRedeemUrl);
+  const entering = await guest.submit(sendPage, '/send');
+  const next = await guest.submit(entering, '/verify', { code: codeIn(await smtp.nextMessageTo('henrietta@fabrikam.example')) });
+  // Every method the deployment has is allowed and none is set up: with one method (authenticator
+  // apps) the guest goes straight to it; with several, they choose first.
+  let enrol = next;
+  if (next.url.endsWith('/mfa/choose')) {
+    expect(textOf(next.html)).toContain('Set up a second way to sign in');
+    enrol = await guest.follow(new URL(/href="([^"]*\/mfa\/totp\/enrol)"/.exec(next.html)![1]!, next.url).href);
+  }
+  expect(enrol.url).toMatch(/\/mfa\/totp\/enrol$/);
+  const codes = await guest.submit(enrol, '/mfa/totp/enrol', { code: totpCode(secretOnPage(enrol)) });
+  const done = await guest.submit(codes, '/mfa/recovery-codes', {}, (url) => url.startsWith('https://apps.example/'));
+  expect(done.location).toBe('https://apps.example/');
+});
+
+test('recovery codes the guest never confirmed are not theirs: the next sign-in shows new ones', async () => {
+  await inviteGuest(idp, 'contoso', 'miriam@fabrikam.example');
+  let guest = new GuestAgent();
+  let { rp, page } = await firstFactor(guest, fixture, 'miriam@fabrikam.example', smtp, MFA);
+  const secret = secretOnPage(page);
+  const unseen = recoveryCodesOnPage(await guest.submit(page, '/mfa/totp/enrol', { code: totpCode(secret) }, rp.isCallback));
+  expect(unseen).toHaveLength(10);
+  // The guest closes the tab here.
+
+  guest = new GuestAgent();
+  ({ rp, page } = await firstFactor(guest, fixture, 'miriam@fabrikam.example', smtp, MFA));
+  const fresh = await guest.submit(page, '/mfa/totp/verify', { code: totpCode(secret, 1) }, rp.isCallback);
+  const codes = recoveryCodesOnPage(fresh);
+  expect(codes).toHaveLength(10);
+  expect(codes.filter((code) => unseen.includes(code))).toEqual([]);
+  const callback = await guest.submit(fresh, '/mfa/recovery-codes', {}, rp.isCallback);
+  expect((await rp.redeemCallback(callback.location!)).claims()).toMatchObject({ acr: 'mfa' });
 });

@@ -1,6 +1,6 @@
 import { checkCsrf, loadAttempt, pageUrl, redirect, type SignInContext, type SignInDeps } from '../../interaction/sign-in-context.ts';
 import { sendMfaPage } from '../mfa-page.ts';
-import { groupedCode, openRecoveryCodes, remainingCodes } from '../recovery-codes.ts';
+import { groupedCode, openRecoveryCodes, remainingCodes, saveRecoveryCodes } from '../recovery-codes.ts';
 import { finishWithSecondFactor, pendingSecondFactor } from '../second-factor-result.ts';
 
 /**
@@ -20,8 +20,6 @@ export async function showRecoveryCodes(deps: SignInDeps, ctx: SignInContext): P
     });
   }
   const codes = openRecoveryCodes(deps.mfa, attempt.tenant.id, attempt.uid, passed.sealedRecoveryCodes).map(groupedCode);
-  // Never kept by a cache: the page holds secrets.
-  ctx.set('Cache-Control', 'no-store');
   sendMfaPage(deps, ctx, attempt, 'mfa-recovery-codes', 'mfa.recoveryCodes.title', {
     codes,
     actions: { confirm: pageUrl(attempt, '/mfa/recovery-codes') },
@@ -34,5 +32,9 @@ export async function confirmRecoveryCodes(deps: SignInDeps, ctx: SignInContext)
   checkCsrf(ctx, attempt);
   const pending = pendingSecondFactor(attempt);
   if (!pending.passed) return redirect(ctx, pageUrl(attempt, '/mfa'));
+  const { sealedRecoveryCodes } = pending.passed;
+  if (sealedRecoveryCodes) {
+    await saveRecoveryCodes(deps.mfa, attempt.tenant.id, pending.userId, openRecoveryCodes(deps.mfa, attempt.tenant.id, attempt.uid, sealedRecoveryCodes));
+  }
   await finishWithSecondFactor(deps, ctx, attempt, pending, pending.passed);
 }

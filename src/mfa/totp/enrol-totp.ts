@@ -31,7 +31,6 @@ export async function showTotpEnrolment(deps: SignInDeps, ctx: SignInContext, no
   const secret = await secretBeingEnrolled(deps, attempt);
   const account = attempt.state.email ?? '';
   const qrSvg = await totpQrSvg(totpUri(secret, attempt.tenant.displayName, account));
-  ctx.set('Cache-Control', 'no-store');
   sendMfaPage(deps, ctx, attempt, 'mfa-totp-enrol', 'totp.enrol.title', {
     qrSvg,
     secret: groupedSecret(secret),
