@@ -30,7 +30,5 @@ export async function sendPasskeyPage(
     canChoose: pending.methods.length > 1,
     email: user.mail,
     actions: { passkey: pageUrl(attempt, enrolling ? '/mfa/passkey/enrol' : '/mfa/passkey/verify') },
-  }, notice);
-  // sendMfaPage sent the strict page CSP; this page loads our two script files.
-  ctx.set('Content-Security-Policy', PASSKEY_PAGE_CONTENT_SECURITY_POLICY);
+  }, notice, PASSKEY_PAGE_CONTENT_SECURITY_POLICY);
 }
