@@ -1,5 +1,6 @@
 import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
 
+import { t } from '../../src/i18n/translate.ts';
 import { SECOND_FACTOR_FAILURE_LIMIT } from '../../src/limits.ts';
 import { PASSKEY_PAGE_CONTENT_SECURITY_POLICY } from '../../src/web/pages.ts';
 import { auditAccessibility } from '../support/axe.ts';
@@ -51,8 +52,8 @@ interface PageField {
  * fingerprint reader). The app's callback host does not exist: the browser's request for it is
  * what the test takes the code from.
  */
-async function passkeyBrowser(authenticator: Authenticator = { userVerified: true }): Promise<{ context: BrowserContext; page: Page; cdp: CDPSession; authenticatorId: string }> {
-  const context = await browser.newContext();
+async function passkeyBrowser(authenticator: Authenticator = { userVerified: true }, locale?: string): Promise<{ context: BrowserContext; page: Page; cdp: CDPSession; authenticatorId: string }> {
+  const context = await browser.newContext(locale ? { locale } : {});
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   const cdp = await context.newCDPSession(page);
@@ -67,9 +68,10 @@ async function passkeyBrowser(authenticator: Authenticator = { userVerified: tru
 async function firstFactor(page: Page, email: string, tenant: SignInFixture = fixture): Promise<RelyingParty> {
   const rp = await RelyingParty.discover(tenant.issuer, tenant.app, tenant.redirectUri);
   await page.goto(await rp.authorizationUrl({ login_hint: email }));
-  await page.getByRole('button', { name: 'Send code' }).click();
-  await page.getByLabel('Code', { exact: true }).fill(codeIn(await smtp.nextMessageTo(email)));
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  // The forms by their place, not their words: the same steps in every language.
+  await page.locator('form[action$="/send"] button[type="submit"]').first().click();
+  await page.locator('input[name="code"]').fill(codeIn(await smtp.nextMessageTo(email)));
+  await page.locator('form[action$="/verify"] button[type="submit"]').click();
   return rp;
 }
 
@@ -112,8 +114,8 @@ async function keepRecoveryCodes(page: Page): Promise<void> {
 }
 
 /** Creates the guest's passkey on the enrolment page and keeps the recovery codes: back at the app. */
-async function createPasskey(page: Page, rp: RelyingParty): Promise<Record<string, unknown>> {
-  await page.getByRole('button', { name: 'Create a passkey' }).click();
+async function createPasskey(page: Page, rp: RelyingParty, button = 'Create a passkey'): Promise<Record<string, unknown>> {
+  await page.getByRole('button', { name: button }).click();
   return backAtTheApp(page, rp, () => keepRecoveryCodes(page));
 }
 
@@ -263,5 +265,27 @@ test('without script the passkey page says so and offers the other method: no de
   await screenshot(page, '64-passkey-without-script');
   await page.getByRole('link', { name: 'Set up another method instead' }).click();
   await page.waitForURL(/\/mfa\/choose$/);
+  await context.close();
+});
+
+test.each(['de', 'fr', 'es'] as const)('the passkey pages in %s: translated, axe-clean, the failure said in the language too', async (locale) => {
+  const email = `passkey-${locale}@fabrikam.example`;
+  await inviteGuest(idp, 'contoso', email);
+  const { context, page } = await passkeyBrowser({ userVerified: true }, locale);
+  const rp = await firstFactor(page, email);
+  await page.getByRole('heading', { name: t(locale, 'passkey.enrol.title') }).waitFor();
+  expect(await page.locator('html').getAttribute('lang')).toBe(locale);
+  await page.getByRole('button', { name: t(locale, 'passkey.enrol.button') }).waitFor();
+  expect((await auditAccessibility(page)).violations).toEqual([]);
+  await screenshot(page, `65-passkey-enrol-${locale}`);
+  await createPasskey(page, rp, t(locale, 'passkey.enrol.button'));
+
+  await context.clearCookies();
+  await firstFactor(page, email);
+  await page.getByRole('heading', { name: t(locale, 'passkey.verify.title') }).waitFor();
+  expect(await postPasskeyForm(page, 'not json')).toBe(400);
+  await page.getByRole('alert').filter({ hasText: t(locale, 'notice.passkeyRejected') }).waitFor();
+  expect((await auditAccessibility(page)).violations).toEqual([]);
+  await screenshot(page, `66-passkey-verify-refused-${locale}`);
   await context.close();
 });
