@@ -5,6 +5,7 @@ import { SECOND_FACTOR_FAILURE_LIMIT } from '../../src/limits.ts';
 import { PASSKEY_PAGE_CONTENT_SECURITY_POLICY } from '../../src/web/pages.ts';
 import { auditAccessibility } from '../support/axe.ts';
 import { launchChromium, screenshot } from '../support/browser.ts';
+import { recordFinding } from '../support/findings.ts';
 import { type RunningIdp, startIdp } from '../support/idp.ts';
 import { RelyingParty } from '../support/relying-party.ts';
 import { inviteGuest, type SignInFixture, tenantWithApp } from '../support/sign-in.ts';
@@ -203,6 +204,7 @@ test('an assertion posted again (replayed) or made up is refused, and the guest 
   // Still no way in but a real assertion for the page's challenge.
   const claims = await backAtTheApp(page, rp, () => page.getByRole('button', { name: 'Use my passkey' }).click());
   expect(claims.amr).toEqual(expect.arrayContaining(['hwk', 'mfa']));
+  recordFinding({ kind: 'attack', name: 'Passkey assertion replayed in a browser', tried: 'a captured passkey assertion posted on the next sign-in’s page with that page’s CSRF token, and two forged responses', times: 3, result: 'each refused with 400 and the page again; a fresh assertion then signed the guest in' });
   await context.close();
 });
 

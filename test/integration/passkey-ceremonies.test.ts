@@ -4,6 +4,7 @@ import { AuthenticationMethodRepository } from '../../src/store/authentication-m
 import { Keys } from '../../src/store/keys.ts';
 import { PasskeyChallengeRepository } from '../../src/store/passkey-challenge-repository.ts';
 import { RedisStore } from '../../src/store/redis-store.ts';
+import { recordFinding } from '../support/findings.ts';
 import { requireRedisUrl } from '../support/idp.ts';
 import { uniqueNamespace } from '../support/namespace.ts';
 import { SoftwareAuthenticator } from '../support/software-authenticator.ts';
@@ -87,6 +88,7 @@ test('a challenge is good once: the same assertion posted twice at the same mome
   // And once more afterwards, with the attempt's next challenge: signed over the old one, refused.
   await ceremonies.authenticationOptions(context);
   expect(await ceremonies.authenticate(context, response)).toEqual({ kind: 'refused', reason: 'rejected' });
+  recordFinding({ kind: 'attack', name: 'Passkey assertion replay (race)', tried: 'one passkey assertion checked twice at the same moment, then again against the next challenge', times: 3, result: 'one passed; the other found no challenge (taken by GETDEL), the later one was refused (signed over an old challenge)' });
 });
 
 test('the challenge lives PASSKEY_CHALLENGE_TTL_SECONDS, and is for one ceremony of one guest', async () => {
@@ -132,6 +134,7 @@ test('no user verification, another origin or relying party id, a malformed resp
   expect((await methods.list('contoso', 'patti'))[0]?.data).toMatchObject({ counter: 1 });
   device.userVerified = true;
   expect(await signIn(device, 'patti')).toMatchObject({ kind: 'passed' });
+  recordFinding({ kind: 'attack', name: 'Passkey without its owner, or for a look-alike site', tried: 'passkey responses without the UV flag (registration and sign-in), from a look-alike origin, for another relying party id, and 5 malformed ones', times: 9, result: 'all refused; nothing stored, the counter unchanged' });
 });
 
 test('a counter that does not move on (a cloned authenticator) is refused', async () => {
@@ -143,6 +146,7 @@ test('a counter that does not move on (a cloned authenticator) is refused', asyn
   device.counter = 1;
   expect(await signIn(device, 'alex')).toEqual({ kind: 'refused', reason: 'rejected' });
   expect((await methods.list('contoso', 'alex'))[0]?.data).toMatchObject({ counter: 3 });
+  recordFinding({ kind: 'attack', name: 'Cloned passkey authenticator', tried: 'a well-signed assertion whose counter (2) is not above the stored one (3)', times: 1, result: 'refused; the stored counter stays 3' });
 });
 
 test('a passkey of another guest, or of the same guest in another tenant, does not sign anyone in', async () => {

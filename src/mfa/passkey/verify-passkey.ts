@@ -18,9 +18,9 @@ export async function showPasskeyVerification(deps: SignInDeps, ctx: SignInConte
 export async function verifyPasskey(deps: SignInDeps, ctx: SignInContext): Promise<void> {
   const attempt = await loadAttempt(deps, ctx);
   checkCsrf(ctx, attempt);
-  const pending = pendingSecondFactor(attempt);
-  if (!pending.methods.includes('passkey') || !(await hasEnrolled(deps, attempt, 'passkey'))) return redirect(ctx, pageUrl(attempt, '/mfa'));
-  const user = await deps.users.find(attempt.tenant.id, pending.userId);
+  // Only a guest with a passkey, at a sign-in that allows one (hasEnrolled looks at both).
+  if (!(await hasEnrolled(deps, attempt, 'passkey'))) return redirect(ctx, pageUrl(attempt, '/mfa'));
+  const user = await deps.users.find(attempt.tenant.id, pendingSecondFactor(attempt).userId);
   if (!user) throw SignInProblem.expired();
   const context = { tenant: attempt.tenant, uid: attempt.uid, user };
   const check = await checkPasskey(deps, ctx, attempt, () => passkeyCeremoniesOf(deps).authenticate(context, formValue(ctx, 'response')));
