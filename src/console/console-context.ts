@@ -7,6 +7,7 @@ import type { UpstreamConnector } from '../federation/upstream-connector.ts';
 import type { Guests } from '../guests/guests.ts';
 import type { Invitations } from '../guests/invitations.ts';
 import { isAccountEnabled, type MemberRole, type User } from '../guests/user.ts';
+import type { BrandingRepository } from '../store/branding-repository.ts';
 import type { IdentityProviderRepository } from '../store/identity-provider-repository.ts';
 import type { UserRepository } from '../store/user-repository.ts';
 import type { SkipTokens } from '../admin/skip-token.ts';
@@ -33,6 +34,8 @@ export interface ConsoleDeps {
   identityProviders: IdentityProviderRepository;
   connector: UpstreamConnector;
   skipTokens: SkipTokens;
+  /** The tenant's company branding (branding page), the same repository the admin API writes. */
+  branding: BrandingRepository;
   /** Where every change made here is recorded, with the member who made it (audited-change.ts). */
   auditLog: AuditLog;
 }

@@ -7,8 +7,9 @@ import { FORM_BODY_LIMIT } from '../limits.ts';
 import type { TenantDirectory } from '../tenants/tenant-directory.ts';
 import type { Pages } from '../web/pages.ts';
 import { sendProblemPage } from '../web/problem-page.ts';
-import { audited, identityProviderOf, invitedUser, policy, signingKeys, userOfPath } from './audited-change.ts';
+import { audited, companyBranding, identityProviderOf, invitedUser, policy, signingKeys, userOfPath } from './audited-change.ts';
 import { callback } from './callback.ts';
+import { brandingPage, deleteSquareLogo, saveBranding } from './company-branding.ts';
 import { type ConsoleContext, type ConsoleDeps, type ConsoleHandler, type ConsoleState, requireRole } from './console-context.ts';
 import { confirmDeleteGuest, deleteGuest } from './delete-guest.ts';
 import { emailOtpPolicyPage, setEmailOtpPolicy } from './email-otp-policy.ts';
@@ -74,6 +75,10 @@ export function consoleRoutes(deps: ConsoleDeps, directory: TenantDirectory, gue
   router.post('/identity-providers/:id', page(ADMIN, audited('Update identity provider', identityProviderOf, saveIdentityProvider)));
   router.get('/identity-providers/:id/delete', page(ADMIN, confirmDeleteIdentityProvider));
   router.post('/identity-providers/:id/delete', page(ADMIN, audited('Delete identity provider', identityProviderOf, deleteIdentityProvider)));
+  // Company branding: the activities and targets the admin API records for the same changes.
+  router.get('/branding', page(ADMIN, brandingPage));
+  router.post('/branding', page(ADMIN, audited('Update company branding', companyBranding('Company branding'), saveBranding)));
+  router.post('/branding/square-logo/delete', page(ADMIN, audited('Delete company branding logo', companyBranding('Square logo'), deleteSquareLogo)));
   router.get('/signing-keys', page(ADMIN, signingKeysPage));
   router.post('/signing-keys/rotate', page(ADMIN, audited('Rotate signing keys', signingKeys, rotateSigningKeys)));
   router.get('/members', page(ADMIN, (d, ctx) => membersPage(d, ctx)));

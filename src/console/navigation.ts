@@ -26,6 +26,7 @@ export const CONSOLE_NAVIGATION: readonly NavigationEntry[] = [
   { group: 'settings', section: 'emailOtp', path: '/policies/email-otp', label: 'console.nav.emailOtp', roles: ADMIN, available: true },
   { group: 'settings', section: 'redemption', path: '/policies/redemption', label: 'console.nav.redemption', roles: ADMIN, available: true },
   { group: 'settings', section: 'identityProviders', path: '/identity-providers', label: 'console.nav.identityProviders', roles: ADMIN, available: true },
+  { group: 'settings', section: 'branding', path: '/branding', label: 'console.nav.branding', roles: ADMIN, available: true },
   { group: 'settings', section: 'signingKeys', path: '/signing-keys', label: 'console.nav.signingKeys', roles: ADMIN, available: true },
   { group: 'settings', section: 'members', path: '/members', label: 'console.nav.members', roles: ADMIN, available: true },
   // LOGS: the sign-in log and audit log pages (another branch of issue 12 builds the logs).
