@@ -338,7 +338,7 @@ export const de = {
   'console.members.rolesHint': 'Administratoren führen die Organisation. Gasteinladende dürfen Gäste einladen und auflisten, sonst nichts.',
   'console.members.keepOwnAdmin': 'Ihre eigene Administratorrolle können Sie nicht entfernen. Ein anderer Administrator kann das.',
   'console.guest.signIns': 'Anmeldungen dieses Gasts',
-  'console.logs.time': 'Zeit (UTC)',
+  'console.logs.time': 'Zeit',
   'console.logs.result': 'Ergebnis',
   'console.logs.since': 'Seit (Tag, UTC)',
   'console.logs.invalidSince': 'Geben Sie den Tag als JJJJ-MM-TT ein.',

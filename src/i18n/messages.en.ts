@@ -358,7 +358,7 @@ export const en = {
   'console.members.rolesHint': 'Administrators run the organization. Guest inviters may invite and list guests, nothing else.',
   'console.members.keepOwnAdmin': 'You can’t take your own administrator role. Another administrator can.',
   'console.guest.signIns': 'Sign-ins of this guest',
-  'console.logs.time': 'Time (UTC)',
+  'console.logs.time': 'Time',
   'console.logs.result': 'Result',
   'console.logs.since': 'Since (day, UTC)',
   'console.logs.invalidSince': 'Enter the day as YYYY-MM-DD.',

@@ -338,7 +338,7 @@ export const es = {
   'console.members.rolesHint': 'Los administradores gestionan la organización. Los invitadores pueden invitar y listar invitados, nada más.',
   'console.members.keepOwnAdmin': 'No puede quitarse su propio rol de administrador. Otro administrador sí puede.',
   'console.guest.signIns': 'Inicios de sesión de este invitado',
-  'console.logs.time': 'Hora (UTC)',
+  'console.logs.time': 'Hora',
   'console.logs.result': 'Resultado',
   'console.logs.since': 'Desde (día, UTC)',
   'console.logs.invalidSince': 'Escriba el día como AAAA-MM-DD.',

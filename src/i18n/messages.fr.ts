@@ -339,7 +339,7 @@ export const fr = {
   'console.members.rolesHint': 'Les administrateurs gèrent l’organisation. Les inviteurs peuvent inviter et lister les invités, rien d’autre.',
   'console.members.keepOwnAdmin': 'Vous ne pouvez pas retirer votre propre rôle d’administrateur. Un autre administrateur le peut.',
   'console.guest.signIns': 'Connexions de cet invité',
-  'console.logs.time': 'Heure (UTC)',
+  'console.logs.time': 'Heure',
   'console.logs.result': 'Résultat',
   'console.logs.since': 'Depuis (jour, UTC)',
   'console.logs.invalidSince': 'Saisissez le jour au format AAAA-MM-JJ.',
