@@ -203,7 +203,7 @@ export function createApp({ config, store, log, keyNamespace, runStartedAt }: Ap
   const tenantConsole = consoleRoutes({
     config, log, pages: new ConsolePages(INTERACTIONS_DIRECTORY), sessions: consoleSessions,
     relyingParty: new ConsoleRelyingParty(config.baseUrl, consoleSessions),
-    tenants, guests, users, invitations, identityProviders, connector, skipTokens: new SkipTokens(config.keyEncryptionKey), auditLog,
+    tenants, guests, users, invitations, identityProviders, connector, skipTokens: new SkipTokens(config.keyEncryptionKey), auditLog, signInLog,
     branding,
   }, directory, pages);
 

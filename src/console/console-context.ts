@@ -2,6 +2,7 @@ import type { RouterContext } from '@koa/router';
 import type { Logger } from 'pino';
 
 import type { AuditLog } from '../activity/audit-log.ts';
+import type { SignInLog } from '../activity/sign-in-log.ts';
 import type { Config } from '../config.ts';
 import type { UpstreamConnector } from '../federation/upstream-connector.ts';
 import type { Guests } from '../guests/guests.ts';
@@ -38,6 +39,8 @@ export interface ConsoleDeps {
   branding: BrandingRepository;
   /** Where every change made here is recorded, with the member who made it (audited-change.ts). */
   auditLog: AuditLog;
+  /** The tenant's sign-in log, read by the sign-in log page (sign-in-log-page.ts). */
+  signInLog: SignInLog;
 }
 
 export interface ConsoleState {

@@ -7,6 +7,7 @@ import { FORM_BODY_LIMIT } from '../limits.ts';
 import type { TenantDirectory } from '../tenants/tenant-directory.ts';
 import type { Pages } from '../web/pages.ts';
 import { sendProblemPage } from '../web/problem-page.ts';
+import { auditLogPage } from './audit-log-page.ts';
 import { audited, companyBranding, identityProviderOf, invitedUser, policy, signingKeys, userOfPath } from './audited-change.ts';
 import { callback } from './callback.ts';
 import { brandingPage, deleteSquareLogo, saveBranding } from './company-branding.ts';
@@ -20,11 +21,11 @@ import {
   confirmDeleteIdentityProvider, deleteIdentityProvider, identityProviderForm, identityProvidersPage, saveIdentityProvider,
 } from './identity-providers.ts';
 import { invite, inviteForm } from './invite.ts';
-import { logPageNotYetAvailable } from './log-pages.ts';
 import { membersPage, setRoles } from './members.ts';
 import { redemptionOrderPage, setRedemptionOrder } from './redemption-order.ts';
 import { reinvite } from './resend-invitation.ts';
 import { signIn } from './sign-in.ts';
+import { signInLogPage } from './sign-in-log-page.ts';
 import { signedOut, signOut } from './sign-out.ts';
 import { rotateSigningKeys, signingKeysPage } from './signing-keys.ts';
 
@@ -84,9 +85,8 @@ export function consoleRoutes(deps: ConsoleDeps, directory: TenantDirectory, gue
   router.get('/members', page(ADMIN, (d, ctx) => membersPage(d, ctx)));
   router.post('/members/:id/roles', page(ADMIN, audited('Update user roles', userOfPath, setRoles)));
 
-  // LOGS: the sign-in and audit log pages go here (log-pages.ts).
-  router.get('/sign-ins', page(ADMIN, logPageNotYetAvailable));
-  router.get('/audit-logs', page(ADMIN, logPageNotYetAvailable));
+  router.get('/sign-ins', page(ADMIN, signInLogPage));
+  router.get('/audit-logs', page(ADMIN, auditLogPage));
 
   const routes = router.routes() as Middleware;
 
