@@ -211,7 +211,8 @@ export function createApp({ config, store, log, keyNamespace, runStartedAt }: Ap
   const tenantConsole = consoleRoutes({
     config, log, pages: new ConsolePages(INTERACTIONS_DIRECTORY), sessions: consoleSessions,
     relyingParty: new ConsoleRelyingParty(config.baseUrl, consoleSessions),
-    tenants, guests, users, clients, invitations, identityProviders, connector, skipTokens: new SkipTokens(config.keyEncryptionKey), auditLog,
+    tenants, guests, users, clients, invitations, identityProviders, connector, skipTokens: new SkipTokens(config.keyEncryptionKey), auditLog, signInLog,
+    branding,
   }, directory, pages);
 
   const app = new Koa({ proxy: config.trustProxy });

@@ -1,7 +1,20 @@
 import { ACTIVITY_LOG_MAX_ENTRIES, ACTIVITY_LOG_SCAN_LIMIT } from '../limits.ts';
+import type { Logger } from '../log.ts';
+import type { Metrics } from '../ops/metrics.ts';
 import type { KeyValueStore } from '../store/key-value-store.ts';
+import type { Keys } from '../store/keys.ts';
 
 /** Where a page of a log starts and what it keeps. */
+/** What the sign-in log and the audit log are built from: the store, their retention, and where a lost entry is reported. */
+export interface ActivityLogDependencies {
+  store: KeyValueStore;
+  keys: Keys;
+  retentionDays: number;
+  metrics: Metrics;
+  log: Logger;
+  now?: () => number;
+}
+
 export interface ActivityQuery<T> {
   /** The cursor of the page before (an entry id); the newest entry without it. */
   before?: string;

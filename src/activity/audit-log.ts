@@ -3,9 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 
 import type { Metrics } from '../ops/metrics.ts';
-import type { KeyValueStore } from '../store/key-value-store.ts';
-import type { Keys } from '../store/keys.ts';
-import { type ActivityPage, type ActivityQuery, ActivityStream } from './activity-stream.ts';
+import { type ActivityLogDependencies, type ActivityPage, type ActivityQuery, ActivityStream } from './activity-stream.ts';
 import { errorName } from './sign-in-log.ts';
 
 /**
@@ -54,15 +52,6 @@ export interface AuditEvent {
   correlationId?: string;
 }
 
-export interface AuditLogDependencies {
-  store: KeyValueStore;
-  keys: Keys;
-  retentionDays: number;
-  metrics: Metrics;
-  log: Logger;
-  now?: () => number;
-}
-
 /**
  * A tenant's audit log: every change an administrator made, through the admin API or the console.
  * Callers name the initiator themselves (`record(tenantId, {activity, initiatedBy, targets, result})`),
@@ -74,7 +63,7 @@ export class AuditLog {
   readonly #log: Logger;
   readonly #now: () => number;
 
-  constructor({ store, keys, retentionDays, metrics, log, now = Date.now }: AuditLogDependencies) {
+  constructor({ store, keys, retentionDays, metrics, log, now = Date.now }: ActivityLogDependencies) {
     this.#stream = new ActivityStream(store, (tenantId) => keys.auditLog(tenantId), retentionDays * 86_400_000, now);
     this.#metrics = metrics;
     this.#log = log;

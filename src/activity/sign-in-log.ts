@@ -3,9 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 
 import type { Metrics } from '../ops/metrics.ts';
-import type { KeyValueStore } from '../store/key-value-store.ts';
-import type { Keys } from '../store/keys.ts';
-import { type ActivityPage, type ActivityQuery, ActivityStream } from './activity-stream.ts';
+import { type ActivityLogDependencies, type ActivityPage, type ActivityQuery, ActivityStream } from './activity-stream.ts';
 import { failureStatus, type SignInFailure } from './sign-in-failures.ts';
 
 /** One entry of a tenant's sign-in log, in Microsoft Graph's `signIn` names. */
@@ -44,15 +42,6 @@ export interface SignInEvent {
   failure?: SignInFailure;
 }
 
-export interface SignInLogDependencies {
-  store: KeyValueStore;
-  keys: Keys;
-  retentionDays: number;
-  metrics: Metrics;
-  log: Logger;
-  now?: () => number;
-}
-
 /**
  * A tenant's sign-in log: every interactive sign-in attempt that ended, success or failure. The
  * sign-in code calls `record` at the points where an attempt succeeds or fails
@@ -64,7 +53,7 @@ export class SignInLog {
   readonly #log: Logger;
   readonly #now: () => number;
 
-  constructor({ store, keys, retentionDays, metrics, log, now = Date.now }: SignInLogDependencies) {
+  constructor({ store, keys, retentionDays, metrics, log, now = Date.now }: ActivityLogDependencies) {
     this.#stream = new ActivityStream(store, (tenantId) => keys.signInLog(tenantId), retentionDays * 86_400_000, now);
     this.#metrics = metrics;
     this.#log = log;

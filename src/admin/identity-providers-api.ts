@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 
 import { BadRequestError, ConflictError, NotFoundError } from '../errors.ts';
-import { GOOGLE_DOMAINS, type IdentityProvider, isAcceptableIssuer } from '../federation/identity-provider.ts';
+import { GOOGLE_DOMAINS, type IdentityProvider, identityProviderRecord, isAcceptableIssuer } from '../federation/identity-provider.ts';
 import { checkIssuer } from '../federation/issuer-check.ts';
 import type { UpstreamConnector } from '../federation/upstream-connector.ts';
 import type { IdentityProviderRepository } from '../store/identity-provider-repository.ts';
@@ -14,7 +14,6 @@ import { parseBody } from './parse-body.ts';
 import { displayName } from './schemas.ts';
 import type { IdentityProviderView } from './views.ts';
 
-export const GOOGLE_ISSUER = 'https://accounts.google.com';
 
 /**
  * The one answer to every failed issuer check, whatever the cause (no answer, an address the
@@ -80,16 +79,8 @@ export function mountIdentityProvidersApi(
     if (existing && existing.type !== body.type) throw new ConflictError(`Identity provider '${id}' is of type ${existing.type}; delete it to change its type.`);
     if (!existing && body.clientSecret === undefined) throw new BadRequestError('Invalid request body: clientSecret: is required for a new identity provider.');
 
-    const issuer = body.issuer ?? GOOGLE_ISSUER;
-    const provider: IdentityProvider = {
-      id,
-      type: body.type,
-      displayName: body.displayName ?? (body.type === 'google' ? 'Google' : new URL(issuer).host),
-      issuer,
-      clientId: body.clientId,
-      domains: body.type === 'google' ? body.domains ?? [...GOOGLE_DOMAINS] : body.domains ?? [],
-      createdDateTime: existing?.createdDateTime ?? new Date().toISOString(),
-    };
+    const provider = identityProviderRecord(id, body, existing);
+    const { issuer } = provider;
     const check = await checkIssuer(connector, issuer, body.clientId, body.clientSecret);
     if (!check.usable) {
       // The request id is set for every request by the request log (ops/request-log.ts).

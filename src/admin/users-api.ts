@@ -1,12 +1,10 @@
 import type Router from '@koa/router';
 
-import { randomUUID } from 'node:crypto';
-
 import { z } from 'zod';
 
 import { BadRequestError, ConflictError } from '../errors.ts';
 import type { Guests } from '../guests/guests.ts';
-import { isAccountEnabled, SIGN_IN_SOURCES, type User } from '../guests/user.ts';
+import { isAccountEnabled, newMember, SIGN_IN_SOURCES, type User } from '../guests/user.ts';
 import { USER_FILTER_FIELDS, type UserFilter, type UserFilterField } from '../store/user-repository.ts';
 import type { TenantService } from '../tenants/tenant-service.ts';
 import type { AdminState } from './admin-auth.ts';
@@ -116,17 +114,7 @@ export function mountUsersApi(router: Router<AdminState>, tenants: TenantService
   router.post('/tenants/:tenantId/users', async (ctx) => {
     const tenant = await tenants.get(ctx.params.tenantId as string);
     const body = parseBody(ctx, createMemberBody);
-    const member: User = {
-      id: randomUUID(),
-      mail: body.mail,
-      displayName: body.displayName ?? null,
-      userType: 'Member',
-      externalUserState: null,
-      externalUserStateChangeDateTime: null,
-      source: null,
-      createdDateTime: new Date().toISOString(),
-      lastSignInDateTime: null,
-    };
+    const member = newMember(body.mail, body.displayName ?? null);
     if (!(await guests.createMember(tenant.id, member))) throw new ConflictError(`${body.mail} is already a user of this tenant.`);
     ctx.status = 201;
     ctx.set('Location', `/admin/tenants/${tenant.id}/users/${member.id}`);

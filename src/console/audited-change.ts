@@ -49,3 +49,6 @@ export const identityProviderOf: Targets = (_deps, ctx) => [{
 }];
 
 export const signingKeys: Targets = (_deps, ctx) => [{ id: ctx.state.tenant.id, type: 'SigningKeys', displayName: 'Token signing keys' }];
+
+/** The tenant's company branding, or a part of it (as the admin API's branding changes name it). */
+export const companyBranding = (displayName: string): Targets => (_deps, ctx) => [{ id: ctx.state.tenant.id, type: 'Branding', displayName }];

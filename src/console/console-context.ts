@@ -3,11 +3,13 @@ import type { ClientRepository } from '../store/client-repository.ts';
 import type { Logger } from 'pino';
 
 import type { AuditLog } from '../activity/audit-log.ts';
+import type { SignInLog } from '../activity/sign-in-log.ts';
 import type { Config } from '../config.ts';
 import type { UpstreamConnector } from '../federation/upstream-connector.ts';
 import type { Guests } from '../guests/guests.ts';
 import type { Invitations } from '../guests/invitations.ts';
 import { isAccountEnabled, type MemberRole, type User } from '../guests/user.ts';
+import type { BrandingRepository } from '../store/branding-repository.ts';
 import type { IdentityProviderRepository } from '../store/identity-provider-repository.ts';
 import type { UserRepository } from '../store/user-repository.ts';
 import type { SkipTokens } from '../admin/skip-token.ts';
@@ -36,8 +38,12 @@ export interface ConsoleDeps {
   identityProviders: IdentityProviderRepository;
   connector: UpstreamConnector;
   skipTokens: SkipTokens;
+  /** The tenant's company branding (branding page), the same repository the admin API writes. */
+  branding: BrandingRepository;
   /** Where every change made here is recorded, with the member who made it (audited-change.ts). */
   auditLog: AuditLog;
+  /** The tenant's sign-in log, read by the sign-in log page (sign-in-log-page.ts). */
+  signInLog: SignInLog;
 }
 
 export interface ConsoleState {

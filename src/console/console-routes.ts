@@ -7,8 +7,10 @@ import { FORM_BODY_LIMIT } from '../limits.ts';
 import type { TenantDirectory } from '../tenants/tenant-directory.ts';
 import type { Pages } from '../web/pages.ts';
 import { sendProblemPage } from '../web/problem-page.ts';
-import { audited, identityProviderOf, invitedUser, policy, signingKeys, userOfPath } from './audited-change.ts';
+import { auditLogPage } from './audit-log-page.ts';
+import { audited, companyBranding, identityProviderOf, invitedUser, policy, signingKeys, userOfPath } from './audited-change.ts';
 import { callback } from './callback.ts';
+import { brandingPage, deleteSquareLogo, saveBranding } from './company-branding.ts';
 import { type ConsoleContext, type ConsoleDeps, type ConsoleHandler, type ConsoleState, requireRole } from './console-context.ts';
 import { confirmDeleteGuest, deleteGuest } from './delete-guest.ts';
 import { emailOtpPolicyPage, setEmailOtpPolicy } from './email-otp-policy.ts';
@@ -20,11 +22,11 @@ import {
   confirmDeleteIdentityProvider, deleteIdentityProvider, identityProviderForm, identityProvidersPage, saveIdentityProvider,
 } from './identity-providers.ts';
 import { invite, inviteForm } from './invite.ts';
-import { logPageNotYetAvailable } from './log-pages.ts';
 import { membersPage, setRoles } from './members.ts';
 import { redemptionOrderPage, setRedemptionOrder } from './redemption-order.ts';
 import { reinvite } from './resend-invitation.ts';
 import { signIn } from './sign-in.ts';
+import { signInLogPage } from './sign-in-log-page.ts';
 import { signedOut, signOut } from './sign-out.ts';
 import { rotateSigningKeys, signingKeysPage } from './signing-keys.ts';
 
@@ -77,14 +79,17 @@ export function consoleRoutes(deps: ConsoleDeps, directory: TenantDirectory, gue
   router.post('/identity-providers/:id', page(ADMIN, audited('Update identity provider', identityProviderOf, saveIdentityProvider)));
   router.get('/identity-providers/:id/delete', page(ADMIN, confirmDeleteIdentityProvider));
   router.post('/identity-providers/:id/delete', page(ADMIN, audited('Delete identity provider', identityProviderOf, deleteIdentityProvider)));
+  // Company branding: the activities and targets the admin API records for the same changes.
+  router.get('/branding', page(ADMIN, brandingPage));
+  router.post('/branding', page(ADMIN, audited('Update company branding', companyBranding('Company branding'), saveBranding)));
+  router.post('/branding/square-logo/delete', page(ADMIN, audited('Delete company branding logo', companyBranding('Square logo'), deleteSquareLogo)));
   router.get('/signing-keys', page(ADMIN, signingKeysPage));
   router.post('/signing-keys/rotate', page(ADMIN, audited('Rotate signing keys', signingKeys, rotateSigningKeys)));
   router.get('/members', page(ADMIN, (d, ctx) => membersPage(d, ctx)));
   router.post('/members/:id/roles', page(ADMIN, audited('Update user roles', userOfPath, setRoles)));
 
-  // LOGS: the sign-in and audit log pages go here (log-pages.ts).
-  router.get('/sign-ins', page(ADMIN, logPageNotYetAvailable));
-  router.get('/audit-logs', page(ADMIN, logPageNotYetAvailable));
+  router.get('/sign-ins', page(ADMIN, signInLogPage));
+  router.get('/audit-logs', page(ADMIN, auditLogPage));
 
   const routes = router.routes() as Middleware;
 

@@ -1,7 +1,8 @@
 import type { User } from '../guests/user.ts';
 import { guestLocale } from '../i18n/guest-locale.ts';
 import { t } from '../i18n/translate.ts';
-import { type ConsoleDeps, queryValue, type SignedInContext } from './console-context.ts';
+import { consoleUrl, type ConsoleDeps, queryValue, type SignedInContext } from './console-context.ts';
+import { CONSOLE_NAVIGATION, mayOpen } from './navigation.ts';
 
 /** The guest a `/guests/{id}` URL names; undefined (and a 404 page sent) for no such guest, or a member. */
 export async function guestOf(deps: ConsoleDeps, ctx: SignedInContext): Promise<User | undefined> {
@@ -24,5 +25,13 @@ export async function guestPage(deps: ConsoleDeps, ctx: SignedInContext, problem
     redeemUrl: undefined,
     redirectUrl: problem?.redirectUrl ?? '',
     problem: problem ? t(locale, problem.key) : undefined,
+    signInsUrl: signInsOf(ctx, guest),
   }, problem ? 400 : 200);
+}
+
+/** The sign-in log filtered to the guest ("why could this guest not sign in"), for those who may read it. */
+function signInsOf(ctx: SignedInContext, guest: User): string | undefined {
+  const entry = CONSOLE_NAVIGATION.find((candidate) => candidate.section === 'signIns');
+  if (!entry?.available || !guest.mail || !mayOpen(ctx.state.user, entry.roles)) return undefined;
+  return `${consoleUrl(ctx, entry.path)}?${new URLSearchParams({ user: guest.mail })}`;
 }

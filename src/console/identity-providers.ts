@@ -1,5 +1,5 @@
-import { GOOGLE_ISSUER, identityProviderBody } from '../admin/identity-providers-api.ts';
-import { GOOGLE_DOMAINS, type IdentityProvider } from '../federation/identity-provider.ts';
+import { identityProviderBody } from '../admin/identity-providers-api.ts';
+import { identityProviderRecord } from '../federation/identity-provider.ts';
 import { checkIssuer } from '../federation/issuer-check.ts';
 import { guestLocale } from '../i18n/guest-locale.ts';
 import { type MessageKey, t } from '../i18n/translate.ts';
@@ -70,22 +70,15 @@ export async function saveIdentityProvider(deps: ConsoleDeps, ctx: SignedInConte
   });
   if (!parsed.success) return refuse(`console.identityProviders.invalid.${fieldOf(parsed.error.issues[0]?.path[0])}` as MessageKey);
   const body = parsed.data;
-  const issuer = body.issuer ?? GOOGLE_ISSUER;
+  const provider = identityProviderRecord(form.id, body, existing);
+  const { issuer } = provider;
 
   const check = await checkIssuer(deps.connector, issuer, body.clientId, body.clientSecret);
   if (!check.usable) {
     deps.log.warn({ requestId: ctx.state.requestId, tenant: tenant.id, identityProvider: form.id, issuer, failure: check.failure }, 'identity provider issuer check failed');
     return refuse('console.identityProviders.issuerUnusable');
   }
-  const provider: IdentityProvider = {
-    id: form.id,
-    type: body.type,
-    displayName: body.displayName ?? (body.type === 'google' ? 'Google' : new URL(issuer).host),
-    issuer,
-    clientId: body.clientId,
-    domains: body.type === 'google' ? body.domains ?? [...GOOGLE_DOMAINS] : body.domains ?? [],
-    createdDateTime: existing?.createdDateTime ?? new Date().toISOString(),
-  };
+
   const conflict = await deps.identityProviders.save(tenant.id, provider, body.clientSecret);
   if (conflict) return refuse('console.identityProviders.invalid.domainTaken', 409);
   seeOther(ctx, consoleUrl(ctx, '/identity-providers?done=providerSaved'));

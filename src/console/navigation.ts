@@ -9,11 +9,7 @@ export interface NavigationEntry {
   path: string;
   label: MessageKey;
   roles: readonly MemberRole[];
-  /**
-   * False: the page is not built yet; the entry is not shown and its route answers 404
-   * (log-pages.ts). The sign-in and audit logs are built on another branch (issue 12): the lead
-   * turns these on and wires the pages after merging it.
-   */
+  /** False: the page is not built yet; the entry is not shown (its route answers 404). */
   available: boolean;
 }
 
@@ -27,11 +23,11 @@ export const CONSOLE_NAVIGATION: readonly NavigationEntry[] = [
   { group: 'settings', section: 'guestMfa', path: '/policies/mfa', label: 'console.nav.guestMfa', roles: ADMIN, available: true },
   { group: 'settings', section: 'redemption', path: '/policies/redemption', label: 'console.nav.redemption', roles: ADMIN, available: true },
   { group: 'settings', section: 'identityProviders', path: '/identity-providers', label: 'console.nav.identityProviders', roles: ADMIN, available: true },
+  { group: 'settings', section: 'branding', path: '/branding', label: 'console.nav.branding', roles: ADMIN, available: true },
   { group: 'settings', section: 'signingKeys', path: '/signing-keys', label: 'console.nav.signingKeys', roles: ADMIN, available: true },
   { group: 'settings', section: 'members', path: '/members', label: 'console.nav.members', roles: ADMIN, available: true },
-  // LOGS: the sign-in log and audit log pages (another branch of issue 12 builds the logs).
-  { group: 'settings', section: 'signIns', path: '/sign-ins', label: 'console.nav.signIns', roles: ADMIN, available: false },
-  { group: 'settings', section: 'audit', path: '/audit-logs', label: 'console.nav.audit', roles: ADMIN, available: false },
+  { group: 'settings', section: 'signIns', path: '/sign-ins', label: 'console.nav.signIns', roles: ADMIN, available: true },
+  { group: 'settings', section: 'audit', path: '/audit-logs', label: 'console.nav.audit', roles: ADMIN, available: true },
 ];
 
 /** The console roles a user holds: a member's, unless blocked; guests hold none. */

@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
-
 import type { GuestIdp } from '../app.ts';
 import { consoleBase } from '../console/console-client.ts';
+import { newMember } from '../guests/user.ts';
 import { issuerOf } from '../tenants/tenant.ts';
 import { DEMO } from './demo.ts';
 
@@ -53,18 +52,7 @@ export async function seedDemo(idp: GuestIdp): Promise<DemoSeed> {
     inviteRedeemUrl = invitation.inviteRedeemUrl;
   }
   if (!(await idp.users.findByMail(tenant.id, DEMO.consoleAdmin.email))) {
-    await idp.guests.createMember(tenant.id, {
-      id: randomUUID(),
-      mail: DEMO.consoleAdmin.email,
-      displayName: DEMO.consoleAdmin.displayName,
-      userType: 'Member',
-      externalUserState: null,
-      externalUserStateChangeDateTime: null,
-      source: null,
-      createdDateTime: new Date().toISOString(),
-      lastSignInDateTime: null,
-      roles: ['admin'],
-    });
+    await idp.guests.createMember(tenant.id, newMember(DEMO.consoleAdmin.email, DEMO.consoleAdmin.displayName, ['admin']));
   }
   return {
     issuer: issuerOf(baseUrl, tenant.id), clientId: DEMO.client.client_id, redirectUri, guestEmail: DEMO.guest.email, inviteRedeemUrl,

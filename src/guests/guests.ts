@@ -96,7 +96,8 @@ export class Guests {
   /**
    * Graph's resetRedemption, on the record: the recorded sign-in method is cleared and the guest
    * is pending again, so their next sign-in goes through home-realm discovery afresh. The caller
-   * signs them out (revokeSignIns) once the rest of the reset has gone through.
+   * signs them out (revokeSignIns) and removes their second factors (removeSecondFactors) once the
+   * rest of the reset has gone through.
    */
   async resetRedemption(tenantId: string, user: User): Promise<ResetRedemption> {
     // `user` is the record as the caller read it; when a sign-in (or anything) wrote the user
@@ -116,9 +117,6 @@ export class Guests {
       current = undefined;
       return written ?? CHANGED;
     }, () => new ConcurrentChangeError(`User '${user.id}' of tenant '${tenantId}'`));
-    // A guest who redeems afresh enrols a second factor afresh (not undone with the reset: the
-    // guest enrols again, which is what an administrator resetting them wants anyway).
-    await this.removeSecondFactors(tenantId, user.id);
     return { reset, replaced };
   }
 

@@ -136,9 +136,12 @@ export class Invitations {
       }
       throw error;
     }
-    // Signed out only now that the new invitation is on its way: a reset that did not go
-    // through leaves the guest's sessions alone.
-    if (original) await guests.revokeSignIns(tenant.id, user.id);
+    // Signed out, and their second factors gone (they enrol afresh), only now that the new
+    // invitation is on its way: a reset that did not go through leaves both alone.
+    if (original) {
+      await guests.revokeSignIns(tenant.id, user.id);
+      await guests.removeSecondFactors(tenant.id, user.id);
+    }
 
     return {
       id,

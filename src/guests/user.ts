@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 import { z } from 'zod';
 
 import { MAX_EMAIL_ADDRESS_LENGTH } from '../limits.ts';
@@ -56,6 +58,22 @@ export interface UpstreamIdentity {
 /** Whether the user may sign in: only an explicit `accountEnabled: false` blocks (older records have no field). */
 export function isAccountEnabled(user: User): boolean {
   return user.accountEnabled !== false;
+}
+
+/** A new member of the tenant (its own people), before it is stored. */
+export function newMember(mail: string, displayName: string | null, roles?: MemberRole[]): User {
+  return {
+    id: randomUUID(),
+    mail,
+    displayName,
+    userType: 'Member',
+    externalUserState: null,
+    externalUserStateChangeDateTime: null,
+    source: null,
+    createdDateTime: new Date().toISOString(),
+    lastSignInDateTime: null,
+    ...(roles ? { roles } : {}),
+  };
 }
 
 /** What `source` a method records, and the `idp` claim value of email OTP (Entra's "mail"). */

@@ -269,11 +269,11 @@ test('the administrator adds an identity provider (refused by the issuer check),
 
 });
 
-test('the console on a phone, the log pages not there yet, and signing out', async () => {
+test('the console on a phone, the log pages listed for an administrator, and signing out', async () => {
   const { context, page } = admin;
-  // The log pages are not wired yet: no entry, and 404.
-  expect(await page.getByRole('link', { name: 'Sign-in log' }).count()).toBe(0);
-  expect((await page.goto(`${consoleUrl}/sign-ins`))?.status()).toBe(404);
+  // The log pages (test/e2e/console-logs.browser.test.ts) are in the administrator's navigation.
+  expect(await page.getByRole('link', { name: 'Sign-in log' }).count()).toBe(1);
+  expect((await page.goto(`${consoleUrl}/sign-ins`))?.status()).toBe(200);
 
   // Phone: the guest list reads as cards.
   await idp.admin('POST', '/admin/tenants/contoso/invitations', { invitedUserEmailAddress: 'isaiah.langer@fabrikam.example', invitedUserDisplayName: 'Isaiah Langer', inviteRedirectUrl: `${app.origin}/welcome` });
@@ -306,7 +306,7 @@ test('a guest inviter lists and invites guests, and gets a 403 page on the admin
   const { context, page } = await signInToConsole('adele.vance@contoso.example');
   await page.getByRole('heading', { name: 'Guests' }).waitFor();
   expect(await page.getByRole('link', { name: 'Email one-time passcode' }).count()).toBe(0);
-  for (const path of ['/policies/email-otp', '/policies/mfa', '/policies/redemption', '/identity-providers', '/signing-keys', '/members']) {
+  for (const path of ['/policies/email-otp', '/policies/mfa', '/policies/redemption', '/identity-providers', '/signing-keys', '/members', '/sign-ins', '/audit-logs']) {
     const response = await page.goto(`${consoleUrl}${path}`);
     expect(response?.status()).toBe(403);
     await page.getByRole('heading', { name: 'You don’t have access to this page' }).waitFor();

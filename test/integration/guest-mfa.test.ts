@@ -278,3 +278,14 @@ test('recovery codes the guest never confirmed are not theirs: the next sign-in 
   const callback = await guest.submit(fresh, '/mfa/recovery-codes', {}, rp.isCallback);
   expect((await rp.redeemCallback(callback.location!)).claims()).toMatchObject({ acr: 'mfa' });
 });
+
+test('resetting a guest\'s redemption removes their second factors: they enrol again', async () => {
+  const invitation = await inviteGuest(idp, 'contoso', 'enrico@fabrikam.example');
+  await enrolled('enrico@fabrikam.example', false);
+  const path = `/admin/tenants/contoso/users/${invitation.invitedUser.id}/authenticationMethods`;
+  expect((await idp.admin('GET', path)).body.value).toHaveLength(2);
+  await inviteGuest(idp, 'contoso', 'enrico@fabrikam.example', { resetRedemption: true });
+  expect((await idp.admin('GET', path)).body.value).toEqual([]);
+  const { page } = await firstFactor(new GuestAgent(), fixture, 'enrico@fabrikam.example', smtp, MFA);
+  expect(page.url).toMatch(/\/mfa\/totp\/enrol$/);
+});

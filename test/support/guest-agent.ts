@@ -86,6 +86,14 @@ export function textOf(html: string): string {
   return decode(html.replace(/<(script|style)[\s\S]*?<\/\1>/g, '').replace(/<[^>]+>/g, ' ')).replace(/\s+/g, ' ').trim();
 }
 
+/**
+ * A page's text without its request reference (error messages show the request id, which differs
+ * on every request), for comparing two pages that must read the same.
+ */
+export function withoutReference(text: string): string {
+  return text.replace(/(Reference|Referenz|Référence|Referencia) ?: [0-9a-f-]{36}/g, '$1: <request id>');
+}
+
 function decode(text: string): string {
   const named: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
   return text.replace(/&(#x[0-9a-f]+|#\d+|\w+);/gi, (entity, name: string) => {
