@@ -126,6 +126,10 @@ test('a guest under the MFA policy creates a passkey at first sign-in and signs 
   const { context, page, cdp, authenticatorId } = await passkeyBrowser();
 
   // First sign-in: the email code, then the passkey is created.
+  const violations: string[] = [];
+  page.on('console', (message) => {
+    if (/Content Security Policy|Refused to/i.test(message.text())) violations.push(message.text());
+  });
   const enrolPage = page.waitForResponse((response) => response.request().method() === 'GET' && response.url().endsWith('/mfa/passkey/enrol'));
   let rp = await firstFactor(page, email);
   await page.getByRole('heading', { name: 'Create a passkey' }).waitFor();
@@ -154,8 +158,10 @@ test('a guest under the MFA policy creates a passkey at first sign-in and signs 
 
   // Next sign-in (a new session): the email code, then the passkey, with its counter moved on.
   await context.clearCookies();
+  const verifyPage = page.waitForResponse((response) => response.request().method() === 'GET' && response.url().endsWith('/mfa/passkey/verify'));
   rp = await firstFactor(page, email);
   await page.getByRole('heading', { name: 'Use your passkey' }).waitFor();
+  expect((await verifyPage).headers()['content-security-policy']).toBe(PASSKEY_PAGE_CONTENT_SECURITY_POLICY);
   await page.getByRole('button', { name: 'Use my passkey' }).waitFor();
   const request = JSON.parse(await page.locator('form[data-passkey]').getAttribute('data-options') as string);
   expect(request).toMatchObject({ rpId: 'localhost', userVerification: 'required', allowCredentials: [{ id: Buffer.from(credentials[0]!.credentialId, 'base64').toString('base64url') }] });
@@ -172,6 +178,8 @@ test('a guest under the MFA policy creates a passkey at first sign-in and signs 
   const log = await idp.admin('GET', `/admin/tenants/contoso/signIns?$filter=${encodeURIComponent(`userId eq '${guest.invitedUser.id}'`)}`);
   expect(log.body.value.slice(0, 2).map((entry: { authenticationMethod: string; status: { errorCode: number } }) => [entry.authenticationMethod, entry.status.errorCode]))
     .toEqual([['Email one-time passcode, then Passkey', 0], ['Email one-time passcode, then Passkey', 0]]);
+  // Both script files came from our origin under the page's CSP: Chromium refused nothing.
+  expect(violations).toEqual([]);
   await context.close();
 });
 
