@@ -1,5 +1,5 @@
 import { type PartnerFederation, startPartnerFederation } from '../support/partner-federation.ts';
-import { recoveryCodesOnPage, secretOnPage, totpCode } from '../support/second-factor.ts';
+import { recoveryCodesOnPage, secretOnPage, throughChoicePage, totpCode } from '../support/second-factor.ts';
 
 /**
  * A guest who signs in at their organization's provider (direct federation) gives a second factor
@@ -19,7 +19,7 @@ test('a federated guest under a policy for DirectFederation guests enrols an aut
   expect(patched.status).toBe(200);
   const { guest, rp, page, sub } = await federation.atUpstream();
   const atCallback = await guest.submit(page, '', { account: sub }, (url) => url.includes('/federation/callback'));
-  const enrol = await guest.follow(atCallback.location!, rp.isCallback);
+  const enrol = await throughChoicePage(guest, await guest.follow(atCallback.location!, rp.isCallback));
   expect(enrol.url).toMatch(/\/mfa\/totp\/enrol$/);
 
   const codes = await guest.submit(enrol, '/mfa/totp/enrol', { code: totpCode(secretOnPage(enrol)) }, rp.isCallback);

@@ -23,13 +23,24 @@ export function recoveryCodesOnPage(page: GuestPage): string[] {
 }
 
 /**
+ * From the "choose a second way to sign in" page (several methods allowed, none set up yet), the
+ * way to the authenticator app's enrolment; any other page is returned as it is.
+ */
+export async function throughChoicePage(guest: GuestAgent, page: GuestPage, kind: 'totp' | 'passkey' = 'totp'): Promise<GuestPage> {
+  if (!new URL(page.url).pathname.endsWith('/mfa/choose')) return page;
+  const link = new RegExp(`href="([^"]*/mfa/${kind}/enrol)"`).exec(page.html);
+  if (!link) throw new Error(`the choice page at ${page.url} offers no ${kind} enrolment`);
+  return guest.follow(new URL(link[1] as string, page.url).href);
+}
+
+/**
  * An email-code sign-in up to where the second factor starts: returns the first page of it
- * (enrolment or verification) and the relying party.
+ * (enrolment or verification; past the choice page, to the authenticator app) and the relying party.
  */
 export async function firstFactor(guest: GuestAgent, fixture: SignInFixture, email: string, smtp: SmtpListener, extra: Record<string, string> = {}) {
   const rp = await RelyingParty.discover(fixture.issuer, fixture.app, fixture.redirectUri);
   const sendPage = await guest.follow(await rp.authorizationUrl({ login_hint: email, ...extra }), rp.isCallback);
   const entering = await guest.submit(sendPage, '/send');
-  const page = await guest.submit(entering, '/verify', { code: codeIn(await smtp.nextMessageTo(email)) }, rp.isCallback);
-  return { rp, page };
+  const afterCode = await guest.submit(entering, '/verify', { code: codeIn(await smtp.nextMessageTo(email)) }, rp.isCallback);
+  return { rp, page: await throughChoicePage(guest, afterCode) };
 }
