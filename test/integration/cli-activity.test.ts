@@ -1,34 +1,19 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
-
+import { runCli } from '../support/cli.ts';
 import { GuestAgent } from '../support/guest-agent.ts';
-import { type RunningIdp, startIdp, TEST_ADMIN_TOKEN } from '../support/idp.ts';
+import { type RunningIdp, startIdp } from '../support/idp.ts';
 import { RelyingParty } from '../support/relying-party.ts';
 import { inviteGuest, type SignInFixture, tenantWithApp } from '../support/sign-in.ts';
 import { codeIn, type SmtpListener, startSmtpListener } from '../support/smtp.ts';
 
 /** `guest-idp signins` and `guest-idp audits`: the logs from a shell, as the package's bin prints them. */
 
-const BIN = join(import.meta.dirname, '..', '..', 'bin', 'guest-idp.js');
 let smtp: SmtpListener;
 let idp: RunningIdp;
 let fixture: SignInFixture;
 let userId: string;
 
-interface Run { code: number | null; stdout: string; stderr: string }
-
-function cli(args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      env: { PATH: process.env.PATH ?? '', GUEST_IDP_URL: idp.baseUrl, GUEST_IDP_TOKEN: TEST_ADMIN_TOKEN },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function cli(args: string[]) {
+  return runCli(idp.baseUrl, args);
 }
 
 beforeAll(async () => {

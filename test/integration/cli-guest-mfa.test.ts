@@ -1,36 +1,21 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
-
+import { runCli, runCliJson } from '../support/cli.ts';
 import { GuestAgent } from '../support/guest-agent.ts';
-import { type RunningIdp, startIdp, TEST_ADMIN_TOKEN } from '../support/idp.ts';
+import { type RunningIdp, startIdp } from '../support/idp.ts';
 import { firstFactor, secretOnPage, totpCode } from '../support/second-factor.ts';
 import { inviteGuest, tenantWithApp } from '../support/sign-in.ts';
 import { type SmtpListener, startSmtpListener } from '../support/smtp.ts';
 
 /** The guest MFA policy and a guest's second factors from the CLI (the package's bin in a child process). */
 
-const BIN = join(import.meta.dirname, '..', '..', 'bin', 'guest-idp.js');
 let smtp: SmtpListener;
 let idp: RunningIdp;
 
-interface Run { code: number | null; stdout: string; stderr: string }
-
-function cli(args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH ?? '', GUEST_IDP_URL: idp.baseUrl, GUEST_IDP_TOKEN: TEST_ADMIN_TOKEN } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function cli(args: string[]) {
+  return runCli(idp.baseUrl, args);
 }
 
-async function json(args: string[]): Promise<any> {
-  const run = await cli([...args, '--json']);
-  expect({ args, code: run.code, stderr: run.stderr }).toEqual({ args, code: 0, stderr: '' });
-  return JSON.parse(run.stdout);
+function json(args: string[]) {
+  return runCliJson(idp.baseUrl, args);
 }
 
 beforeAll(async () => {

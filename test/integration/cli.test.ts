@@ -1,6 +1,4 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
-
+import { runCli, runCliJson } from '../support/cli.ts';
 import { GuestAgent } from '../support/guest-agent.ts';
 import { type RunningIdp, startIdp, TEST_ADMIN_TOKEN } from '../support/idp.ts';
 import { signInWithCode } from '../support/sign-in.ts';
@@ -12,30 +10,15 @@ import { startUpstreamIdp } from '../support/upstream-idp.ts';
  * server, checking what it prints and how it exits. The whole guest lifecycle, from the shell.
  */
 
-const BIN = join(import.meta.dirname, '..', '..', 'bin', 'guest-idp.js');
 let smtp: SmtpListener;
 let idp: RunningIdp;
 
-interface Run { code: number | null; stdout: string; stderr: string }
-
-function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      env: { PATH: process.env.PATH ?? '', GUEST_IDP_URL: idp.baseUrl, GUEST_IDP_TOKEN: TEST_ADMIN_TOKEN, ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function cli(args: string[], env: Record<string, string> = {}) {
+  return runCli(idp.baseUrl, args, env);
 }
 
-async function json(args: string[]): Promise<any> {
-  const run = await cli([...args, '--json']);
-  expect({ args, code: run.code, stderr: run.stderr }).toEqual({ args, code: 0, stderr: '' });
-  return JSON.parse(run.stdout);
+function json(args: string[]) {
+  return runCliJson(idp.baseUrl, args);
 }
 
 beforeAll(async () => {
