@@ -1,4 +1,4 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
 
 import { type SignInContext, type SignInDeps } from '../interaction/sign-in-context.ts';
 import type { TenantState } from '../tenants/tenant-routes.ts';
@@ -23,8 +23,9 @@ export function mountSecondFactorRoutes(router: Router<TenantState>, deps: SignI
   router.get('/mfa/recovery-codes', step(showRecoveryCodes));
   router.post('/mfa/recovery-codes', step(confirmRecoveryCodes));
   for (const method of SECOND_FACTOR_METHODS) {
-    const methodRouter = new Router<TenantState>({ prefix: `/mfa/${method.kind}` });
-    method.mount(methodRouter, step);
-    router.use(methodRouter.routes(), methodRouter.allowedMethods());
+    router.get(`/mfa/${method.kind}/enrol`, step(method.showEnrolment));
+    router.post(`/mfa/${method.kind}/enrol`, step(method.enrol));
+    router.get(`/mfa/${method.kind}/verify`, step(method.showVerification));
+    router.post(`/mfa/${method.kind}/verify`, step(method.verify));
   }
 }

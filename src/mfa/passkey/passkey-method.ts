@@ -7,10 +7,8 @@ export const passkeyMethod: SecondFactorMethod = {
   kind: 'passkey',
   nameKey: 'passkey.name',
   descriptionKey: 'passkey.description',
-  mount(router, step) {
-    router.get('/enrol', step(showPasskeyEnrolment));
-    router.post('/enrol', step(enrolPasskey));
-    router.get('/verify', step(showPasskeyVerification));
-    router.post('/verify', step(verifyPasskey));
-  },
+  showEnrolment: showPasskeyEnrolment,
+  enrol: enrolPasskey,
+  showVerification: showPasskeyVerification,
+  verify: verifyPasskey,
 };

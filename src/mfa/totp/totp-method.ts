@@ -7,10 +7,8 @@ export const totpMethod: SecondFactorMethod = {
   kind: 'totp',
   nameKey: 'totp.name',
   descriptionKey: 'totp.description',
-  mount(router, step) {
-    router.get('/enrol', step(showTotpEnrolment));
-    router.post('/enrol', step(enrolTotp));
-    router.get('/verify', step(showTotpVerification));
-    router.post('/verify', step(verifyTotp));
-  },
+  showEnrolment: showTotpEnrolment,
+  enrol: enrolTotp,
+  showVerification: showTotpVerification,
+  verify: verifyTotp,
 };
