@@ -138,6 +138,11 @@ test('the administrator deletes a guest’s authenticator app: confirmed, audite
   await check(page, 'guest-methods');
   await page.setViewportSize({ width: 390, height: 844 });
   await check(page, 'guest-methods-phone');
+  // Nothing wider than the phone: no sideways scrolling (the long address in the title breaks).
+  expect(await page.evaluate(() => {
+    const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
+    return root.scrollWidth <= root.clientWidth;
+  })).toBe(true);
   await page.setViewportSize({ width: 1280, height: 720 });
 
   // Delete, with a confirmation step first.
