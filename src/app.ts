@@ -212,7 +212,7 @@ export function createApp({ config, store, log, keyNamespace, runStartedAt }: Ap
     config, log, pages: new ConsolePages(INTERACTIONS_DIRECTORY), sessions: consoleSessions,
     relyingParty: new ConsoleRelyingParty(config.baseUrl, consoleSessions),
     tenants, guests, users, clients, invitations, identityProviders, connector, skipTokens: new SkipTokens(config.keyEncryptionKey), auditLog, signInLog,
-    branding,
+    branding, authenticationMethods: mfa.methods,
   }, directory, pages);
 
   const app = new Koa({ proxy: config.trustProxy });

@@ -9,6 +9,7 @@ import type { UpstreamConnector } from '../federation/upstream-connector.ts';
 import type { Guests } from '../guests/guests.ts';
 import type { Invitations } from '../guests/invitations.ts';
 import { isAccountEnabled, type MemberRole, type User } from '../guests/user.ts';
+import type { AuthenticationMethodRepository } from '../store/authentication-method-repository.ts';
 import type { BrandingRepository } from '../store/branding-repository.ts';
 import type { IdentityProviderRepository } from '../store/identity-provider-repository.ts';
 import type { UserRepository } from '../store/user-repository.ts';
@@ -44,6 +45,8 @@ export interface ConsoleDeps {
   auditLog: AuditLog;
   /** The tenant's sign-in log, read by the sign-in log page (sign-in-log-page.ts). */
   signInLog: SignInLog;
+  /** Guests' second factors, listed and deleted on a guest's page (authentication-methods.ts), as the admin API does. */
+  authenticationMethods: AuthenticationMethodRepository;
 }
 
 export interface ConsoleState {

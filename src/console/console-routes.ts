@@ -9,6 +9,7 @@ import type { Pages } from '../web/pages.ts';
 import { sendProblemPage } from '../web/problem-page.ts';
 import { auditLogPage } from './audit-log-page.ts';
 import { audited, companyBranding, identityProviderOf, invitedUser, policy, signingKeys, userOfPath } from './audited-change.ts';
+import { confirmDeleteMethod, deleteMethod, methodOfPath } from './delete-authentication-method.ts';
 import { callback } from './callback.ts';
 import { brandingPage, deleteSquareLogo, saveBranding } from './company-branding.ts';
 import { type ConsoleContext, type ConsoleDeps, type ConsoleHandler, type ConsoleState, requireRole } from './console-context.ts';
@@ -62,6 +63,9 @@ export function consoleRoutes(deps: ConsoleDeps, directory: TenantDirectory, gue
   router.post('/guests/:id/reset', page(ANY, audited('Reset redemption', userOfPath, reinvite(true))));
   router.get('/guests/:id/delete', page(ANY, confirmDeleteGuest));
   router.post('/guests/:id/delete', page(ANY, audited('Delete user', userOfPath, deleteGuest)));
+  // A guest's second factors: admin only, as Entra leaves authentication methods to its authentication administrators.
+  router.get('/guests/:id/authentication-methods/:methodId/delete', page(ADMIN, confirmDeleteMethod));
+  router.post('/guests/:id/authentication-methods/:methodId/delete', page(ADMIN, audited('Admin deleted security info', methodOfPath, deleteMethod)));
   router.get('/invite', page(ANY, inviteForm));
   router.post('/invite', page(ANY, audited('Invite external user', invitedUser, invite)));
 

@@ -1,6 +1,7 @@
 import type { User } from '../guests/user.ts';
 import { guestLocale } from '../i18n/guest-locale.ts';
 import { t } from '../i18n/translate.ts';
+import { methodRows } from './authentication-method-rows.ts';
 import { consoleUrl, type ConsoleDeps, queryValue, type SignedInContext } from './console-context.ts';
 import { CONSOLE_NAVIGATION, mayOpen } from './navigation.ts';
 
@@ -12,7 +13,11 @@ export async function guestOf(deps: ConsoleDeps, ctx: SignedInContext): Promise<
   return undefined;
 }
 
-/** GET `/guests/{id}`: one guest, and what can be done: resend the invitation, reset redemption, delete. */
+/**
+ * GET `/guests/{id}`: one guest, and what can be done: resend the invitation, reset redemption,
+ * delete; for an administrator, the guest's second factors too (a guest inviter does not see them:
+ * in Entra authentication methods are an administrator's business).
+ */
 export async function guestPage(deps: ConsoleDeps, ctx: SignedInContext, problem?: { key: Parameters<typeof t>[1]; redirectUrl: string }): Promise<void> {
   const guest = await guestOf(deps, ctx);
   if (!guest) return;
@@ -26,6 +31,7 @@ export async function guestPage(deps: ConsoleDeps, ctx: SignedInContext, problem
     redirectUrl: problem?.redirectUrl ?? '',
     problem: problem ? t(locale, problem.key) : undefined,
     signInsUrl: signInsOf(ctx, guest),
+    methods: mayOpen(ctx.state.user, ['admin']) ? await methodRows(deps, ctx.state.tenant.id, guest) : undefined,
   }, problem ? 400 : 200);
 }
 

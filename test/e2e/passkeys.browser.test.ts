@@ -8,6 +8,7 @@ import { launchChromium, screenshot } from '../support/browser.ts';
 import { recordFinding } from '../support/findings.ts';
 import { type RunningIdp, startIdp } from '../support/idp.ts';
 import { RelyingParty } from '../support/relying-party.ts';
+import { totpCode } from '../support/second-factor.ts';
 import { inviteGuest, type SignInFixture, tenantWithApp } from '../support/sign-in.ts';
 import { codeIn, type SmtpListener, startSmtpListener } from '../support/smtp.ts';
 
@@ -22,6 +23,8 @@ let idp: RunningIdp;
 let fixture: SignInFixture;
 /** A tenant whose guests choose between an authenticator app and a passkey. */
 let either: SignInFixture;
+/** The same choice, on a tenant whose policy a test changes (so the choice page's verify mode can be reached). */
+let northwind: SignInFixture;
 let browser: Browser;
 
 beforeAll(async () => {
@@ -31,6 +34,8 @@ beforeAll(async () => {
   expect((await idp.admin('PATCH', '/admin/tenants/contoso/policies/guestMfa', { state: 'enabled', methods: ['passkey'] })).status).toBe(200);
   either = await tenantWithApp(idp, 'fabrikam');
   expect((await idp.admin('PATCH', '/admin/tenants/fabrikam/policies/guestMfa', { state: 'enabled', methods: ['totp', 'passkey'] })).status).toBe(200);
+  northwind = await tenantWithApp(idp, 'northwind');
+  expect((await idp.admin('PATCH', '/admin/tenants/northwind/policies/guestMfa', { state: 'enabled', methods: ['totp', 'passkey'] })).status).toBe(200);
   browser = await launchChromium();
 });
 
@@ -297,5 +302,102 @@ test.each(['de', 'fr', 'es'] as const)('the passkey pages in %s: translated, axe
   await page.getByRole('alert').filter({ hasText: t(locale, 'notice.passkeyRejected') }).waitFor();
   expect((await auditAccessibility(page)).violations).toEqual([]);
   await screenshot(page, `66-passkey-verify-refused-${locale}`);
+  await context.close();
+});
+
+/**
+ * Moves the keyboard focus forward with Tab until it is on the link to `path` (at most 20 stops),
+ * then follows it with Enter: the choice works without a mouse.
+ */
+async function chooseByKeyboard(page: Page, path: string): Promise<void> {
+  for (let stops = 0; stops < 20; stops += 1) {
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { getAttribute(name: string): string | null } | null } }).document.activeElement?.getAttribute('href') ?? '');
+    if (focused.endsWith(path)) {
+      await page.keyboard.press('Enter');
+      return;
+    }
+  }
+  throw new Error(`no link to ${path} within 20 Tab stops`);
+}
+
+test('the method choice page: enrol mode when both are allowed, verify mode once the guest holds both; axe-clean, by keyboard', async () => {
+  const email = 'alex.wilber@fabrikam.example';
+  const guest = await inviteGuest(idp, 'northwind', email);
+  const { context, page } = await passkeyBrowser();
+
+  // First sign-in: nothing set up, both allowed: the choice of what to set up.
+  let rp = await firstFactor(page, email, northwind);
+  await page.getByRole('heading', { name: 'Set up a second way to sign in' }).waitFor();
+  expect(new URL(page.url()).pathname).toMatch(/\/mfa\/choose$/);
+  expect(await page.getByRole('link', { name: 'Authenticator app' }).isVisible()).toBe(true);
+  expect(await page.getByRole('link', { name: 'Passkey' }).getAttribute('aria-describedby')).toBe('choice-passkey-hint');
+  expect(await page.locator('#choice-passkey-hint').textContent()).toBe(t('en', 'passkey.description'));
+  // Nothing to recover yet: no recovery-code link in enrol mode.
+  expect(await page.getByRole('link', { name: 'Use a recovery code instead' }).count()).toBe(0);
+  expect((await auditAccessibility(page)).violations).toEqual([]);
+  await screenshot(page, '67-mfa-choose-enrol');
+  await chooseByKeyboard(page, '/mfa/totp/enrol');
+  await page.getByRole('heading', { name: 'Set up your authenticator app' }).waitFor();
+  const secret = (await page.locator('.secret-key code').textContent())!.replace(/\s/g, '');
+  await page.getByLabel('Code from the app').fill(totpCode(secret));
+  let claims = await backAtTheApp(page, rp, async () => {
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await keepRecoveryCodes(page);
+  });
+  expect(claims.amr).toEqual(expect.arrayContaining(['otp', 'mfa']));
+
+  // A guest enrols a second method only when none of theirs is allowed: the tenant narrows the
+  // policy to passkeys, so the next sign-in sets one up (no new recovery codes: they have them).
+  expect((await idp.admin('PATCH', '/admin/tenants/northwind/policies/guestMfa', { methods: ['passkey'] })).status).toBe(200);
+  await context.clearCookies();
+  rp = await firstFactor(page, email, northwind);
+  await page.getByRole('heading', { name: 'Create a passkey' }).waitFor();
+  claims = await backAtTheApp(page, rp, () => page.getByRole('button', { name: 'Create a passkey' }).click());
+  expect(claims.amr).toEqual(expect.arrayContaining(['hwk', 'mfa']));
+  const methods = await idp.admin('GET', `/admin/tenants/northwind/users/${guest.invitedUser.id}/authenticationMethods`);
+  expect(methods.body.value.map((method: { type: string }) => method.type).sort()).toEqual(['passkey', 'recoveryCodes', 'totp']);
+
+  // Both allowed again, both held: the choice page in verify mode.
+  expect((await idp.admin('PATCH', '/admin/tenants/northwind/policies/guestMfa', { methods: ['totp', 'passkey'] })).status).toBe(200);
+  await context.clearCookies();
+  rp = await firstFactor(page, email, northwind);
+  await page.getByRole('heading', { name: 'Confirm it’s you' }).waitFor();
+  expect(new URL(page.url()).pathname).toMatch(/\/mfa\/choose$/);
+  expect(await page.getByRole('link', { name: 'Use a recovery code instead' }).isVisible()).toBe(true);
+  expect((await auditAccessibility(page)).violations).toEqual([]);
+  await screenshot(page, '68-mfa-choose-verify');
+  await chooseByKeyboard(page, '/mfa/passkey/verify');
+  await page.getByRole('heading', { name: 'Use your passkey' }).waitFor();
+  claims = await backAtTheApp(page, rp, () => page.getByRole('button', { name: 'Use my passkey' }).click());
+  expect(claims.amr).toEqual(expect.arrayContaining(['hwk', 'mfa']));
+
+  // The authenticator app from the same page; its page leads back to the choice.
+  await context.clearCookies();
+  rp = await firstFactor(page, email, northwind);
+  await page.getByRole('heading', { name: 'Confirm it’s you' }).waitFor();
+  await page.getByRole('link', { name: 'Authenticator app' }).click();
+  await page.getByRole('heading', { name: 'Enter the code from your app' }).waitFor();
+  await page.getByRole('link', { name: 'Use another method' }).click();
+  await page.getByRole('heading', { name: 'Confirm it’s you' }).waitFor();
+  await chooseByKeyboard(page, '/mfa/totp/verify');
+  await page.getByLabel('Code', { exact: true }).fill(totpCode(secret, 1));
+  claims = await backAtTheApp(page, rp, () => page.getByRole('button', { name: 'Sign in' }).click());
+  expect(claims.amr).toEqual(expect.arrayContaining(['otp', 'mfa']));
+  expect(claims.acr).toBe('mfa');
+  await context.close();
+});
+
+test('the method choice page in German: translated and axe-clean', async () => {
+  const email = 'choice-de@fabrikam.example';
+  await inviteGuest(idp, 'northwind', email);
+  const { context, page } = await passkeyBrowser({ userVerified: true }, 'de');
+  await firstFactor(page, email, northwind);
+  await page.getByRole('heading', { name: t('de', 'mfa.choose.enrolTitle') }).waitFor();
+  expect(await page.locator('html').getAttribute('lang')).toBe('de');
+  expect(await page.getByRole('link', { name: t('de', 'totp.name') }).isVisible()).toBe(true);
+  expect(await page.getByText(t('de', 'passkey.description')).isVisible()).toBe(true);
+  expect((await auditAccessibility(page)).violations).toEqual([]);
+  await screenshot(page, '69-mfa-choose-enrol-de');
   await context.close();
 });
