@@ -51,7 +51,7 @@ export class Keys {
   authenticationMethod(tenantId: string, userId: string, methodId: string): string { return `${this.tenantPrefix(tenantId)}auth-method:${userId}:${methodId}`; }
   authenticationMethods(tenantId: string, userId: string): string { return `${this.tenantPrefix(tenantId)}auth-methods:${userId}`; }
   /** A TOTP code a user already used in its window (replay refused until it expires). */
-  usedTotpCode(tenantId: string, userId: string, counter: number): string { return `${this.tenantPrefix(tenantId)}totp-used:${userId}:${counter}`; }
+  usedTotpCode(tenantId: string, userId: string, secretId: string, counter: number): string { return `${this.tenantPrefix(tenantId)}totp-used:${userId}:${secretId}:${counter}`; }
 
   // identity providers of one tenant
   identityProvider(tenantId: string, id: string): string { return `${this.tenantPrefix(tenantId)}identity-provider:${id}`; }

@@ -19,9 +19,11 @@ export async function checkTotpCode(deps: SignInDeps, ctx: SignInContext, attemp
     return { kind: 'lockedOut' };
   }
   const code = typed.replace(/\s+/g, '');
-  const step = isWellFormedTotpCode(code) ? secrets.map((secret) => totpStepOf(secret, code)).find((found) => found !== undefined) : undefined;
-  if (step !== undefined) {
-    if (await claimTotpStep(deps.mfa, attempt.tenant.id, userId, step)) return { kind: 'right' };
+  const matched = isWellFormedTotpCode(code)
+    ? secrets.map((secret) => ({ secret, step: totpStepOf(secret, code) })).find((found) => found.step !== undefined)
+    : undefined;
+  if (matched?.step !== undefined) {
+    if (await claimTotpStep(deps.mfa, attempt.tenant.id, userId, matched.secret, matched.step)) return { kind: 'right' };
     // A code already used: seen on the wire, or sent twice. Not a guess, but never good twice.
     await recordSecondFactorFailure(deps, ctx, attempt, 'totp', { kind: 'mfaCodeReplayed' });
     return { kind: 'refused', notice: { key: 'notice.totpReplayed', kind: 'error', status: 400 } };

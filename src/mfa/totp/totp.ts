@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 import { Secret, TOTP } from 'otpauth';
 import QRCode from 'qrcode';
 
@@ -45,10 +47,12 @@ export function totpStepOf(secretBase32: string, code: string, now = Date.now())
 }
 
 /**
- * Marks a step's code as used by the user: false when it already was (a replay). The mark lives
- * as long as the code could still be accepted.
+ * Marks a step's code of one secret as used by the user: false when it already was (a replay).
+ * The mark lives as long as the code could still be accepted. It names the secret by a digest, so
+ * an app set up again (a new secret) is not refused a code of the same 30 seconds.
  */
-export function claimTotpStep(mfa: MfaServices, tenantId: string, userId: string, step: number): Promise<boolean> {
-  const key = mfa.keys.usedTotpCode(tenantId, userId, step);
+export function claimTotpStep(mfa: MfaServices, tenantId: string, userId: string, secretBase32: string, step: number): Promise<boolean> {
+  const secretId = createHash('sha256').update(secretBase32).digest('base64url').slice(0, 16);
+  const key = mfa.keys.usedTotpCode(tenantId, userId, secretId, step);
   return mfa.store.write([{ type: 'set', key, value: '1', ttlSeconds: TOTP_PERIOD_SECONDS * (2 * TOTP_WINDOW_STEPS + 2) }], { absent: [key] });
 }
