@@ -97,8 +97,23 @@ redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
 return redis.call('HGETALL', KEYS[1])
 `;
 
+/**
+ * Appends to an activity stream and keeps it bounded: entries older than ARGV[1] (exact MINID)
+ * go, the key lives ARGV[3] ms past its last entry, and at most about ARGV[4] entries stay
+ * (approximate: Redis trims whole nodes, cheaply; a safety net, not a count). One command rather
+ * than a MULTI, so auto-pipelining sends it in the same socket write as the rest of the request's
+ * commands (a MULTI is a write of its own).
+ */
+const STREAM_APPEND_SCRIPT = `
+local id = redis.call('XADD', KEYS[1], 'MINID', '=', ARGV[1], ARGV[2], unpack(ARGV, 5))
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+redis.call('XTRIM', KEYS[1], 'MAXLEN', '~', ARGV[4])
+return id
+`;
+
 interface Scripts {
   guestIdpWrite(keyCount: number, ...keysAndSpec: string[]): Promise<number>;
+  guestIdpStreamAppend(keyCount: number, key: string, ...minIdIdTtlCapAndFields: string[]): Promise<string>;
   guestIdpDeleteSetsAndMembers(keyCount: number, ...setKeys: string[]): Promise<number>;
   guestIdpHashIncrement(keyCount: number, key: string, field: string): Promise<string[] | null>;
 }
@@ -216,19 +231,9 @@ export class RedisStore implements KeyValueStore {
   async streamAppend(key: string, fields: Record<string, string>, { retentionMs, maxEntries, timestampMs }: StreamAppendOptions): Promise<string> {
     const at = timestampMs ?? Date.now();
     const id = timestampMs === undefined ? '*' : `${Math.floor(timestampMs)}-*`;
-    const results = await this.#call(() => this.#client.multi()
-      .xadd(key, 'MINID', '=', String(Math.floor(at - retentionMs)), id, ...Object.entries(fields).flat())
-      .pexpire(key, Math.ceil(retentionMs))
-      // Approximate (`~`): Redis trims whole nodes, cheaply; the bound is a safety net, not a count.
-      .xtrim(key, 'MAXLEN', '~', maxEntries)
-      .exec());
-    const [appendError, appended] = results?.[0] ?? [new Error('stream append was not executed'), null];
-    if (appendError) {
-      if (!isUnavailability(appendError)) throw appendError;
-      for (const listener of this.#unavailableListeners) listener();
-      throw new StoreUnavailableError(appendError);
-    }
-    return appended as string;
+    return this.#call(() => this.#scripts.guestIdpStreamAppend(
+      1, key, String(Math.floor(at - retentionMs)), id, String(Math.ceil(retentionMs)), String(maxEntries), ...Object.entries(fields).flat(),
+    ));
   }
 
   async streamReadNewestFirst(key: string, { before, notBeforeMs, count }: StreamReadOptions): Promise<StreamEntry[]> {
@@ -442,6 +447,7 @@ function defineScripts(client: Client): Scripts {
   client.defineCommand('guestIdpWrite', { lua: WRITE_SCRIPT });
   client.defineCommand('guestIdpDeleteSetsAndMembers', { lua: DELETE_SETS_AND_MEMBERS_SCRIPT });
   client.defineCommand('guestIdpHashIncrement', { lua: HASH_INCREMENT_SCRIPT });
+  client.defineCommand('guestIdpStreamAppend', { lua: STREAM_APPEND_SCRIPT });
   return client as unknown as Scripts;
 }
 
