@@ -12,8 +12,12 @@ export type PolicyWantsSecondFactor = (tenantId: string, accountId: string, clie
  */
 export function policyWantsSecondFactor(directory: TenantDirectory, users: UserRepository): PolicyWantsSecondFactor {
   return async (tenantId, accountId, clientId) => {
-    const [tenant, user] = await Promise.all([directory.resolve(tenantId), users.find(tenantId, accountId)]);
-    if (!tenant || !user) return false;
-    return secondFactorRequirement(guestMfaPolicyOf(tenant), user, clientId, undefined).required;
+    const tenant = await directory.resolve(tenantId);
+    if (!tenant) return false;
+    const policy = guestMfaPolicyOf(tenant);
+    // Most tenants have no policy on: then no sign-in needs the account read (a Redis round trip).
+    if (policy.state !== 'enabled') return false;
+    const user = await users.find(tenantId, accountId);
+    return user !== undefined && secondFactorRequirement(policy, user, clientId, undefined).required;
   };
 }
