@@ -2,7 +2,7 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
- * The attack and fault table in the README is written from what the tests themselves report, not
+ * The attack and fault table (docs/attacks-and-faults.md) is written from what the tests report, not
  * by hand: a test that tries an attack or provokes a fault records what it tried, how many times,
  * and what it saw, right after its assertions. `findings-reporter.js` turns the records of a full
  * run into the table and marks each row with whether its test passed.
