@@ -1,15 +1,10 @@
-import { randomUUID } from 'node:crypto';
+import type { Browser, Page } from 'playwright-core';
 
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-
-import type { MemberRole } from '../../src/guests/user.ts';
-import { auditAccessibility } from '../support/axe.ts';
-import { launchChromium, screenshot } from '../support/browser.ts';
-import { type DemoApp, startDemoApp } from '../support/demo-app.ts';
-import { type RunningIdp, startIdp, TEST_ADMIN_TOKEN } from '../support/idp.ts';
+import { screenshot } from '../support/browser.ts';
+import { checkConsolePage, type ConsoleFixture, startConsoleFixture } from '../support/console.ts';
+import type { DemoApp } from '../support/demo-app.ts';
+import { type RunningIdp, TEST_ADMIN_TOKEN } from '../support/idp.ts';
 import { pngImage } from '../support/images.ts';
-import { freePort } from '../support/redis-server.ts';
-import { codeIn, type SmtpListener, startSmtpListener } from '../support/smtp.ts';
 
 /**
  * The console's Company branding page in a real browser: an administrator sets what guests see
@@ -18,66 +13,25 @@ import { codeIn, type SmtpListener, startSmtpListener } from '../support/smtp.ts
  * page is checked with axe and photographed (test/e2e/screenshots/console-branding-*.png).
  */
 
-let smtp: SmtpListener;
 let idp: RunningIdp;
 let app: DemoApp;
 let browser: Browser;
 let consoleUrl: string;
 let meganId: string;
 
-async function member(mail: string, displayName: string, roles: MemberRole[]): Promise<string> {
-  const id = randomUUID();
-  const created = await idp.guests.createMember('contoso', {
-    id, mail, displayName, userType: 'Member', externalUserState: null, externalUserStateChangeDateTime: null,
-    source: null, createdDateTime: new Date().toISOString(), lastSignInDateTime: null, roles,
-  });
-  expect(created).toBe(true);
-  return id;
-}
+let fixture: ConsoleFixture;
 
 beforeAll(async () => {
-  smtp = await startSmtpListener();
-  idp = await startIdp({ env: { SMTP_URL: smtp.url } });
-  expect((await idp.admin('POST', '/admin/tenants', { id: 'contoso', displayName: 'Contoso', verifiedDomains: ['contoso.example'] })).status).toBe(201);
-  const port = await freePort();
-  const client = await idp.admin('POST', '/admin/tenants/contoso/clients', {
-    client_name: 'Contoso Expenses', redirect_uris: [`http://localhost:${port}/callback`],
-  });
-  app = await startDemoApp(`${idp.baseUrl}/contoso/v2.0`, client.body, port);
-  meganId = await member('megan.bowen@contoso.example', 'Megan Bowen', ['admin']);
-  await member('adele.vance@contoso.example', 'Adele Vance', ['guestInviter']);
-  consoleUrl = `${idp.baseUrl}/contoso/console`;
-  browser = await launchChromium();
+  fixture = await startConsoleFixture();
+  ({ idp, app, browser, consoleUrl } = fixture);
+  meganId = await fixture.addMember('megan.bowen@contoso.example', 'Megan Bowen', ['admin']);
+  await fixture.addMember('adele.vance@contoso.example', 'Adele Vance', ['guestInviter']);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await idp?.close();
-  await smtp?.close();
-});
+afterAll(() => fixture?.close());
 
-/** Signs in to the console in a new browser context: the tenant's own sign-in pages, the code from the mail. */
-async function signInToConsole(email: string): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
-  await page.goto(`${consoleUrl}/`);
-  await page.getByLabel('Email address').fill(email);
-  await page.getByRole('button', { name: 'Next' }).click();
-  await page.getByRole('button', { name: 'Send code' }).click();
-  await page.getByLabel('Code', { exact: true }).fill(codeIn(await smtp.nextMessageTo(email)));
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(/\/contoso\/console\/(guests)?$|\/contoso\/console\/[^/]*$/);
-  return { context, page };
-}
-
-/** axe finds nothing on the page, and a photograph of it is kept. */
-async function check(page: Page, name: string): Promise<void> {
-  const report = await auditAccessibility(page);
-  expect(report.summary).toBe(`${report.url}: no WCAG A/AA violations`);
-  await screenshot(page, `console-branding-${name}`);
-}
+const signInToConsole = (email: string) => fixture.signIn(email);
+const check = (page: Page, name: string) => checkConsolePage(page, `console-branding-${name}`);
 
 /** What the page's own script sees (the test is compiled without the DOM library). */
 interface InPage {

@@ -1,14 +1,10 @@
-import { randomUUID } from 'node:crypto';
-
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 
-import type { MemberRole } from '../../src/guests/user.ts';
-import { auditAccessibility } from '../support/axe.ts';
-import { launchChromium, screenshot } from '../support/browser.ts';
-import { type DemoApp, startDemoApp } from '../support/demo-app.ts';
-import { type RunningIdp, startIdp } from '../support/idp.ts';
-import { freePort } from '../support/redis-server.ts';
-import { codeIn, type SmtpListener, startSmtpListener } from '../support/smtp.ts';
+import { screenshot } from '../support/browser.ts';
+import { checkConsolePage, type ConsoleFixture, startConsoleFixture } from '../support/console.ts';
+import type { DemoApp } from '../support/demo-app.ts';
+import type { RunningIdp } from '../support/idp.ts';
+import { codeIn, type SmtpListener } from '../support/smtp.ts';
 
 /**
  * The console's sign-in log and audit log pages in a real browser: a guest who typed a wrong code
@@ -26,55 +22,26 @@ let admin: { context: BrowserContext; page: Page };
 
 const GUEST = 'alex.wilber@fabrikam.example';
 
-async function member(mail: string, displayName: string, roles: MemberRole[]): Promise<void> {
-  expect(await idp.guests.createMember('contoso', {
-    id: randomUUID(), mail, displayName, userType: 'Member', externalUserState: null, externalUserStateChangeDateTime: null,
-    source: null, createdDateTime: new Date().toISOString(), lastSignInDateTime: null, roles,
-  })).toBe(true);
-}
+let fixture: ConsoleFixture;
 
 beforeAll(async () => {
-  smtp = await startSmtpListener();
-  idp = await startIdp({ env: { SMTP_URL: smtp.url } });
-  expect((await idp.admin('POST', '/admin/tenants', { id: 'contoso', displayName: 'Contoso', verifiedDomains: ['contoso.example'] })).status).toBe(201);
-  const port = await freePort();
-  const client = await idp.admin('POST', '/admin/tenants/contoso/clients', {
-    client_name: 'Contoso Expenses', redirect_uris: [`http://localhost:${port}/callback`],
-  });
-  app = await startDemoApp(`${idp.baseUrl}/contoso/v2.0`, client.body, port);
-  await member('megan.bowen@contoso.example', 'Megan Bowen', ['admin']);
-  await member('adele.vance@contoso.example', 'Adele Vance', ['guestInviter']);
-  consoleUrl = `${idp.baseUrl}/contoso/console`;
-  browser = await launchChromium();
+  fixture = await startConsoleFixture();
+  ({ smtp, idp, app, browser, consoleUrl } = fixture);
+  await fixture.addMember('megan.bowen@contoso.example', 'Megan Bowen', ['admin']);
+  await fixture.addMember('adele.vance@contoso.example', 'Adele Vance', ['guestInviter']);
 });
 
 afterAll(async () => {
   await admin?.context.close();
-  await browser?.close();
-  await app?.close();
-  await idp?.close();
-  await smtp?.close();
+  await fixture?.close();
 });
 
 async function signInToConsole(email: string): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
-  await page.goto(`${consoleUrl}/`);
-  await page.getByLabel('Email address').fill(email);
-  await page.getByRole('button', { name: 'Next' }).click();
-  await page.getByRole('button', { name: 'Send code' }).click();
-  await page.getByLabel('Code', { exact: true }).fill(codeIn(await smtp.nextMessageTo(email)));
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Guests' }).waitFor();
-  return { context, page };
+  const signedIn = await fixture.signIn(email);
+  await signedIn.page.getByRole('heading', { name: 'Guests' }).waitFor();
+  return signedIn;
 }
-
-async function check(page: Page, name: string): Promise<void> {
-  const report = await auditAccessibility(page);
-  expect(report.summary).toBe(`${report.url}: no WCAG A/AA violations`);
-  await screenshot(page, `console-logs-${name}`);
-}
+const check = (page: Page, name: string) => checkConsolePage(page, `console-logs-${name}`);
 
 /** A table row's cells as text, whitespace collapsed. */
 async function cellsOf(row: Locator): Promise<string[]> {

@@ -1,16 +1,11 @@
-import { randomUUID } from 'node:crypto';
+import type { Browser, Page } from 'playwright-core';
 
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-
-import type { MemberRole } from '../../src/guests/user.ts';
 import { t } from '../../src/i18n/translate.ts';
-import { auditAccessibility } from '../support/axe.ts';
-import { launchChromium, screenshot } from '../support/browser.ts';
-import { type DemoApp, startDemoApp } from '../support/demo-app.ts';
-import { type RunningIdp, startIdp } from '../support/idp.ts';
-import { freePort } from '../support/redis-server.ts';
+import { checkConsolePage, type ConsoleFixture, startConsoleFixture } from '../support/console.ts';
+import type { DemoApp } from '../support/demo-app.ts';
+import type { RunningIdp } from '../support/idp.ts';
 import { totpCode } from '../support/second-factor.ts';
-import { codeIn, type SmtpListener, startSmtpListener } from '../support/smtp.ts';
+import { codeIn, type SmtpListener } from '../support/smtp.ts';
 
 /**
  * A guest's second factors on the console's guest page: the administrator sees them and deletes a
@@ -24,36 +19,23 @@ let idp: RunningIdp;
 let app: DemoApp;
 let browser: Browser;
 let consoleUrl: string;
-const meganId = randomUUID();
+let meganId: string;
 const GUEST = 'isaiah.langer@fabrikam.example';
 
-async function member(id: string, mail: string, displayName: string, roles: MemberRole[]): Promise<void> {
-  expect(await idp.guests.createMember('contoso', {
-    id, mail, displayName, userType: 'Member', externalUserState: null, externalUserStateChangeDateTime: null,
-    source: null, createdDateTime: new Date().toISOString(), lastSignInDateTime: null, roles,
-  })).toBe(true);
-}
+let fixture: ConsoleFixture;
 
 beforeAll(async () => {
-  smtp = await startSmtpListener();
-  idp = await startIdp({ env: { SMTP_URL: smtp.url } });
-  expect((await idp.admin('POST', '/admin/tenants', { id: 'contoso', displayName: 'Contoso' })).status).toBe(201);
+  fixture = await startConsoleFixture({ verifiedDomains: [] });
+  ({ smtp, idp, app, browser, consoleUrl } = fixture);
   expect((await idp.admin('PATCH', '/admin/tenants/contoso/policies/guestMfa', { state: 'enabled', methods: ['totp'] })).status).toBe(200);
-  const port = await freePort();
-  const client = await idp.admin('POST', '/admin/tenants/contoso/clients', { client_name: 'Contoso Expenses', redirect_uris: [`http://localhost:${port}/callback`] });
-  app = await startDemoApp(`${idp.baseUrl}/contoso/v2.0`, client.body, port);
-  await member(meganId, 'megan.bowen@contoso.example', 'Megan Bowen', ['admin']);
-  await member(randomUUID(), 'adele.vance@contoso.example', 'Adele Vance', ['guestInviter']);
-  consoleUrl = `${idp.baseUrl}/contoso/console`;
-  browser = await launchChromium();
+  meganId = await fixture.addMember('megan.bowen@contoso.example', 'Megan Bowen', ['admin']);
+  await fixture.addMember('adele.vance@contoso.example', 'Adele Vance', ['guestInviter']);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await idp?.close();
-  await smtp?.close();
-});
+afterAll(() => fixture?.close());
+
+const signInToConsole = (email: string, locale?: string) => fixture.signIn(email, locale);
+const check = (page: Page, name: string) => checkConsolePage(page, `console-mfa-${name}`);
 
 /** The guest's email-code sign-in at the demo app, up to the second factor's first page. */
 async function guestFirstFactor(page: Page): Promise<void> {
@@ -76,27 +58,6 @@ async function enrolAuthenticatorApp(page: Page, stepsAhead = 0): Promise<string
   await page.getByLabel('Code from the app').fill(totpCode(secret, stepsAhead));
   await page.getByRole('button', { name: 'Continue' }).click();
   return secret;
-}
-
-async function signInToConsole(email: string, locale?: string): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext(locale ? { locale } : {});
-  const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
-  await page.goto(`${consoleUrl}/`);
-  // The forms by their place: the same steps in every language.
-  await page.locator('input[type=email]').fill(email);
-  await page.locator('form button[type=submit]').first().click();
-  await page.locator('form[action$="/send"] button[type="submit"]').first().click();
-  await page.locator('input[name="code"]').fill(codeIn(await smtp.nextMessageTo(email)));
-  await page.locator('form[action$="/verify"] button[type="submit"]').click();
-  await page.waitForURL(/\/console\/(guests)?$/);
-  return { context, page };
-}
-
-async function check(page: Page, name: string): Promise<void> {
-  const report = await auditAccessibility(page);
-  expect(report.summary).toBe(`${report.url}: no WCAG A/AA violations`);
-  await screenshot(page, `console-mfa-${name}`);
 }
 
 /** The methods table's rows, each as its cells' text. */

@@ -1,15 +1,10 @@
-import { randomUUID } from 'node:crypto';
-
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 
-import type { MemberRole, User } from '../../src/guests/user.ts';
-import { auditAccessibility } from '../support/axe.ts';
-import { launchChromium, screenshot } from '../support/browser.ts';
-import { type DemoApp, startDemoApp } from '../support/demo-app.ts';
+import { checkConsolePage, type ConsoleFixture, startConsoleFixture } from '../support/console.ts';
+import type { DemoApp } from '../support/demo-app.ts';
 import { GuestAgent } from '../support/guest-agent.ts';
-import { type RunningIdp, startIdp } from '../support/idp.ts';
-import { freePort } from '../support/redis-server.ts';
-import { codeIn, type SmtpListener, startSmtpListener } from '../support/smtp.ts';
+import type { RunningIdp } from '../support/idp.ts';
+import { codeIn, type SmtpListener } from '../support/smtp.ts';
 
 /**
  * The tenant console in a real browser: its people sign in through the tenant's own issuer with an
@@ -23,61 +18,22 @@ let app: DemoApp;
 let browser: Browser;
 let consoleUrl: string;
 
-async function member(mail: string, displayName: string, roles: MemberRole[], extra: Partial<User> = {}): Promise<void> {
-  const created = await idp.guests.createMember('contoso', {
-    id: randomUUID(), mail, displayName, userType: 'Member', externalUserState: null, externalUserStateChangeDateTime: null,
-    source: null, createdDateTime: new Date().toISOString(), lastSignInDateTime: null, roles, ...extra,
-  });
-  expect(created).toBe(true);
-}
+let fixture: ConsoleFixture;
 
 beforeAll(async () => {
-  smtp = await startSmtpListener();
-  idp = await startIdp({ env: { SMTP_URL: smtp.url } });
-  expect((await idp.admin('POST', '/admin/tenants', { id: 'contoso', displayName: 'Contoso', verifiedDomains: ['contoso.example'] })).status).toBe(201);
-  const port = await freePort();
-  const client = await idp.admin('POST', '/admin/tenants/contoso/clients', {
-    client_name: 'Contoso Expenses', redirect_uris: [`http://localhost:${port}/callback`],
-  });
-  app = await startDemoApp(`${idp.baseUrl}/contoso/v2.0`, client.body, port);
-  await member('megan.bowen@contoso.example', 'Megan Bowen', ['admin']);
-  await member('adele.vance@contoso.example', 'Adele Vance', ['guestInviter']);
-  await member('lynne.robbins@contoso.example', 'Lynne Robbins', []);
-  await member('miriam.graham@contoso.example', 'Miriam Graham', ['admin']);
-  await member('nestor.wilke@contoso.example', 'Nestor Wilke', []);
-  consoleUrl = `${idp.baseUrl}/contoso/console`;
-  browser = await launchChromium();
+  fixture = await startConsoleFixture();
+  ({ smtp, idp, app, browser, consoleUrl } = fixture);
+  await fixture.addMember('megan.bowen@contoso.example', 'Megan Bowen', ['admin']);
+  await fixture.addMember('adele.vance@contoso.example', 'Adele Vance', ['guestInviter']);
+  await fixture.addMember('lynne.robbins@contoso.example', 'Lynne Robbins', []);
+  await fixture.addMember('miriam.graham@contoso.example', 'Miriam Graham', ['admin']);
+  await fixture.addMember('nestor.wilke@contoso.example', 'Nestor Wilke', []);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await idp?.close();
-  await smtp?.close();
-});
+afterAll(() => fixture?.close());
 
-/** Signs in to the console in a new browser context: the tenant's own sign-in pages, the code from the mail. */
-async function signInToConsole(email: string): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  // A step that cannot happen fails within the test's time, naming what it waited for.
-  page.setDefaultTimeout(10_000);
-  await page.goto(`${consoleUrl}/`);
-  await page.getByLabel('Email address').fill(email);
-  await page.getByRole('button', { name: 'Next' }).click();
-  await page.getByRole('button', { name: 'Send code' }).click();
-  await page.getByLabel('Code', { exact: true }).fill(codeIn(await smtp.nextMessageTo(email)));
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(/\/contoso\/console\/(guests)?$|\/contoso\/console\/[^/]*$/);
-  return { context, page };
-}
-
-/** axe finds nothing on the page, and a photograph of it is kept. */
-async function check(page: Page, name: string): Promise<void> {
-  const report = await auditAccessibility(page);
-  expect(report.summary).toBe(`${report.url}: no WCAG A/AA violations`);
-  await screenshot(page, `console-${name}`);
-}
+const signInToConsole = (email: string) => fixture.signIn(email);
+const check = (page: Page, name: string) => checkConsolePage(page, `console-${name}`);
 
 /** The administrator's browser, signed in by the first test and used by the next ones. */
 let admin: { context: BrowserContext; page: Page };
