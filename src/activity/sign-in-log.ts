@@ -26,21 +26,13 @@ export interface SignIn {
   status: { errorCode: number; failureReason: string | null };
 }
 
-/** What the sign-in knows when it ends, successfully or not. */
-export interface SignInEvent {
-  userId: string | null;
-  userPrincipalName: string | null;
-  userDisplayName: string | null;
-  appId: string | null;
-  appDisplayName: string | null;
-  ipAddress: string;
-  correlationId: string;
-  authenticationMethod: string | null;
+/** What the sign-in knows when it ends, successfully or not: the entry's fields that are not made here. */
+export type SignInEvent = Omit<SignIn, 'id' | 'createdDateTime' | 'isInteractive' | 'status'> & {
   /** The metric label for the method: a sign-in source (EmailOTP, Google, ...) or `none`. Bounded. */
   methodLabel: string;
   /** undefined: success. */
   failure?: SignInFailure;
-}
+};
 
 /**
  * A tenant's sign-in log: every interactive sign-in attempt that ended, success or failure. The

@@ -22,11 +22,12 @@ export async function verifyCode(deps: SignInDeps, ctx: SignInContext): Promise<
   const code = formValue(ctx, 'code').replace(/\s+/g, '');
   const outcome = await deps.emailOtp.verify(tenant, attempt.uid, { ...state, email: state.email }, code);
   if (outcome.kind !== 'verified') {
-    if (outcome.kind === 'dead') {
-      attempt.state = { ...state, passcodeDead: true };
-      await saveAttempt(deps, attempt);
-    }
-    await recordSignIn(deps, ctx, tenant, attempt, { failure: codeFailure(outcome) });
+    if (outcome.kind === 'dead') attempt.state = { ...state, passcodeDead: true };
+    // Independent writes: they leave together (the log entry never fails, so it cannot stop the save).
+    await Promise.all([
+      outcome.kind === 'dead' ? saveAttempt(deps, attempt) : undefined,
+      recordSignIn(deps, ctx, tenant, attempt, { failure: codeFailure(outcome) }),
+    ]);
     return renderStep(deps, ctx, attempt, verifyNotice(outcome));
   }
 
