@@ -9,25 +9,23 @@ export interface NavigationEntry {
   path: string;
   label: MessageKey;
   roles: readonly MemberRole[];
-  /** False: the page is not built yet; the entry is not shown (its route answers 404). */
-  available: boolean;
 }
 
 const EVERY_CONSOLE_ROLE: readonly MemberRole[] = ['admin', 'guestInviter'];
 const ADMIN: readonly MemberRole[] = ['admin'];
 
 export const CONSOLE_NAVIGATION: readonly NavigationEntry[] = [
-  { group: 'guests', section: 'guests', path: '/guests', label: 'console.nav.guests', roles: EVERY_CONSOLE_ROLE, available: true },
-  { group: 'guests', section: 'invite', path: '/invite', label: 'console.nav.invite', roles: EVERY_CONSOLE_ROLE, available: true },
-  { group: 'settings', section: 'emailOtp', path: '/policies/email-otp', label: 'console.nav.emailOtp', roles: ADMIN, available: true },
-  { group: 'settings', section: 'guestMfa', path: '/policies/mfa', label: 'console.nav.guestMfa', roles: ADMIN, available: true },
-  { group: 'settings', section: 'redemption', path: '/policies/redemption', label: 'console.nav.redemption', roles: ADMIN, available: true },
-  { group: 'settings', section: 'identityProviders', path: '/identity-providers', label: 'console.nav.identityProviders', roles: ADMIN, available: true },
-  { group: 'settings', section: 'branding', path: '/branding', label: 'console.nav.branding', roles: ADMIN, available: true },
-  { group: 'settings', section: 'signingKeys', path: '/signing-keys', label: 'console.nav.signingKeys', roles: ADMIN, available: true },
-  { group: 'settings', section: 'members', path: '/members', label: 'console.nav.members', roles: ADMIN, available: true },
-  { group: 'settings', section: 'signIns', path: '/sign-ins', label: 'console.nav.signIns', roles: ADMIN, available: true },
-  { group: 'settings', section: 'audit', path: '/audit-logs', label: 'console.nav.audit', roles: ADMIN, available: true },
+  { group: 'guests', section: 'guests', path: '/guests', label: 'console.nav.guests', roles: EVERY_CONSOLE_ROLE },
+  { group: 'guests', section: 'invite', path: '/invite', label: 'console.nav.invite', roles: EVERY_CONSOLE_ROLE },
+  { group: 'settings', section: 'emailOtp', path: '/policies/email-otp', label: 'console.nav.emailOtp', roles: ADMIN },
+  { group: 'settings', section: 'guestMfa', path: '/policies/mfa', label: 'console.nav.guestMfa', roles: ADMIN },
+  { group: 'settings', section: 'redemption', path: '/policies/redemption', label: 'console.nav.redemption', roles: ADMIN },
+  { group: 'settings', section: 'identityProviders', path: '/identity-providers', label: 'console.nav.identityProviders', roles: ADMIN },
+  { group: 'settings', section: 'branding', path: '/branding', label: 'console.nav.branding', roles: ADMIN },
+  { group: 'settings', section: 'signingKeys', path: '/signing-keys', label: 'console.nav.signingKeys', roles: ADMIN },
+  { group: 'settings', section: 'members', path: '/members', label: 'console.nav.members', roles: ADMIN },
+  { group: 'settings', section: 'signIns', path: '/sign-ins', label: 'console.nav.signIns', roles: ADMIN },
+  { group: 'settings', section: 'audit', path: '/audit-logs', label: 'console.nav.audit', roles: ADMIN },
 ];
 
 /** The console roles a user holds: a member's, unless blocked; guests hold none. */
@@ -42,7 +40,7 @@ export function mayOpen(user: User, roles: readonly MemberRole[]): boolean {
 
 /** The entries this user sees, under their headings. */
 export function consoleNavigation(user: User): Array<{ group: NavigationEntry['group']; entries: NavigationEntry[] }> {
-  const shown = CONSOLE_NAVIGATION.filter((entry) => entry.available && mayOpen(user, entry.roles));
+  const shown = CONSOLE_NAVIGATION.filter((entry) => mayOpen(user, entry.roles));
   return (['guests', 'settings'] as const)
     .map((group) => ({ group, entries: shown.filter((entry) => entry.group === group) }))
     .filter(({ entries }) => entries.length > 0);
